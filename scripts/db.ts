@@ -1,4 +1,4 @@
-// Database commands: `tsx scripts/db.ts <setup|migrate|seed|reset>`.
+// Database commands: `tsx scripts/db.ts <setup|migrate|seed [--force]|reset>`.
 // With DATABASE_URL they act on that server (setup/reset also need ROOT_DATABASE_URL); without it,
 // on the embedded cluster in DATA_DIR, which they start and stop around the command.
 import '../server/src/polyfills.ts';
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       console.log('migrations applied');
     }
     if (command === 'reset' || command === 'seed') {
-      const loaded = await seedDemo(ownerUrl, { force: command === 'seed' });
+      const loaded = await seedDemo(ownerUrl, { force: process.argv.includes('--force') });
       console.log(loaded ? 'demo data loaded' : 'demo data already present');
     }
   } finally {
