@@ -162,7 +162,7 @@ create table app_public.tenant (
 );
 alter table app_public.tenant add constraint tenant_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.tenant add constraint tenant_pkey PRIMARY KEY (id);
-alter table app_public.tenant add constraint tenant_slug_check CHECK (slug OPERATOR(public.~) '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::public.citext);
+alter table app_public.tenant add constraint tenant_slug_check CHECK (slug::text ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text);
 alter table app_public.tenant add constraint tenant_slug_key UNIQUE (slug);
 alter table app_public.tenant enable row level security;
 create policy "API roles see their own tenant" on app_public.tenant as permissive for select to app_admin, app_anonymous, app_bi, app_customer, app_staff using ((id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
@@ -171,6 +171,13 @@ comment on table app_public.tenant is 'An organisation that runs its bookings he
 comment on column app_public.tenant.slug is 'URL-safe name; anonymous visitors address a tenant by it.';
 grant select on table app_public.tenant to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 grant update (name) on table app_public.tenant to app_admin;
+
+create table app_hidden.time_zone_name (
+  name text not null
+);
+alter table app_hidden.time_zone_name add constraint time_zone_name_pkey PRIMARY KEY (name);
+comment on table app_hidden.time_zone_name is 'Cache of valid IANA zone names from pg_timezone_names (posix/ and right/ excluded).';
+grant select on table app_hidden.time_zone_name to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
 create table app_private.installation (
   key text not null,
@@ -269,7 +276,8 @@ CREATE OR REPLACE FUNCTION app_public.is_valid_time_zone(zone text)
 AS $function$
   select zone is not null
      and zone not like 'posix/%' and zone not like 'right/%'
-     and exists (select 1 from pg_timezone_names where name = zone);
+     and (exists (select 1 from app_hidden.time_zone_name where name = zone)
+          or exists (select 1 from pg_timezone_names where name = zone));
 $function$;
 comment on function app_public.is_valid_time_zone(zone text) is 'True when the name is an IANA time zone known to this server''s tzdata (posix/ and right/ aliases excluded).';
 revoke execute on function app_public.is_valid_time_zone(zone text) from public;
@@ -342,3 +350,21 @@ end;
 $function$;
 comment on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) is 'Queues a graphile-worker job in the caller''s transaction: it runs once after commit, never after rollback.';
 revoke execute on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) from public;
+
+CREATE OR REPLACE FUNCTION app_private.refresh_time_zone_names()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog'
+AS $function$
+declare
+  n integer;
+begin
+  delete from app_hidden.time_zone_name;
+  insert into app_hidden.time_zone_name (name)
+    select name from pg_timezone_names where name not like 'posix/%' and name not like 'right/%';
+  get diagnostics n = row_count;
+  return n;
+end;
+$function$;
+comment on function app_private.refresh_time_zone_names() is 'Rebuilds app_hidden.time_zone_name from this server''s tzdata; returns the number of zones.';
+revoke execute on function app_private.refresh_time_zone_names() from public;

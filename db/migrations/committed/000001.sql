@@ -1,5 +1,5 @@
 --! Previous: -
---! Hash: sha1:e927adf229a651b25a30d44650949cec0594cb87
+--! Hash: sha1:bb92108540490903ec5478c93dff8d51f5a64a1c
 
 -- 000001: foundation. Roles, schemas, extensions, tenancy helpers and the first tenant-owned tables
 -- (location, resource, service). Later migrations extend the model; see db/CONVENTIONS.md.
@@ -55,13 +55,41 @@ alter default privileges revoke all on functions from public;
 
 --------------------------------------------------------------------------------------------------
 -- Time zone names: IANA names that this server's tzdata knows. Invalid names raise TZINV.
+-- pg_timezone_names reads the whole tz directory (tens of ms), so known-good names are cached in
+-- app_hidden.time_zone_name; a name missing there is checked against pg_timezone_names (so zones
+-- added by a tzdata update are accepted). app_private.refresh_time_zone_names() rebuilds
+-- the cache; `npm run db:migrate` calls it after migrating.
+create table app_hidden.time_zone_name (
+  name text primary key
+);
+comment on table app_hidden.time_zone_name is 'Cache of valid IANA zone names from pg_timezone_names (posix/ and right/ excluded).';
+grant select on app_hidden.time_zone_name to app_anonymous, app_customer, app_staff, app_admin, app_bi;
+
+create function app_private.refresh_time_zone_names() returns integer
+  language plpgsql volatile
+  set search_path = pg_catalog
+as $$
+declare
+  n integer;
+begin
+  delete from app_hidden.time_zone_name;
+  insert into app_hidden.time_zone_name (name)
+    select name from pg_timezone_names where name not like 'posix/%' and name not like 'right/%';
+  get diagnostics n = row_count;
+  return n;
+end;
+$$;
+comment on function app_private.refresh_time_zone_names() is 'Rebuilds app_hidden.time_zone_name from this server''s tzdata; returns the number of zones.';
+select app_private.refresh_time_zone_names();
+
 create function app_public.is_valid_time_zone(zone text) returns boolean
   language sql stable parallel safe
   set search_path = pg_catalog
 as $$
   select zone is not null
      and zone not like 'posix/%' and zone not like 'right/%'
-     and exists (select 1 from pg_timezone_names where name = zone);
+     and (exists (select 1 from app_hidden.time_zone_name where name = zone)
+          or exists (select 1 from pg_timezone_names where name = zone));
 $$;
 comment on function app_public.is_valid_time_zone(text) is
   'True when the name is an IANA time zone known to this server''s tzdata (posix/ and right/ aliases excluded).';
@@ -109,7 +137,8 @@ grant execute on function app_hidden.assert_time_zone(text) to app_anonymous, ap
 -- so the owner's SECURITY DEFINER lookups by slug do not recurse into the policy.
 create table app_public.tenant (
   id uuid primary key default gen_random_uuid(),
-  slug citext not null unique check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'),
+  -- citext makes ~ case-insensitive: compare as text so the slug really is lower case.
+  slug citext not null unique check (slug::text ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'),
   name text not null check (length(btrim(name)) between 1 and 200),
   created_at timestamptz not null default now()
 );

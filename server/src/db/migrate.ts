@@ -19,6 +19,8 @@ export async function migrateDatabase(ownerUrl: string, log: LogFn = () => undef
   const logger = quietLogger(log);
   await workerMigrations({ connectionString: ownerUrl, logger });
   await graphileMigrate({ connectionString: ownerUrl, migrationsFolder: MIGRATIONS_FOLDER, logger });
+  // The server's tzdata may have changed since the last migration (an OS or Postgres upgrade).
+  await withClient(ownerUrl, (client) => client.query('select app_private.refresh_time_zone_names()'));
 }
 
 /** The hash of the newest committed migration file, as graphile-migrate records it. */

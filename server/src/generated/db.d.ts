@@ -27,6 +27,10 @@ export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AppHiddenTimeZoneName {
+  name: string;
+}
+
 export interface AppPrivateInstallation {
   key: string;
   updated_at: Generated<Timestamp>;
@@ -114,6 +118,7 @@ export interface AppPublicTenant {
 }
 
 export interface DB {
+  "app_hidden.time_zone_name": AppHiddenTimeZoneName;
   "app_private.installation": AppPrivateInstallation;
   "app_private.outbox": AppPrivateOutbox;
   "app_public.location": AppPublicLocation;
