@@ -10,6 +10,7 @@ import { migrationsCurrent } from './db/migrate.ts';
 import { makeMaskError } from './errors.ts';
 import { makePreset } from './graphile.config.ts';
 import type { Logger } from './logger.ts';
+import { compareTzdata, type TzdataComparison } from './tzdata.ts';
 
 export interface ApiOptions {
   authDatabaseUrl: string;
@@ -39,6 +40,17 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   redis?.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   await redis?.connect().catch((error: Error) => logger.warn({ err: error.message }, 'redis not reachable at start'));
 
+  // Checked once at start-up: tzdata only changes with a deploy of Node or PostgreSQL.
+  let tzdata: TzdataComparison | undefined;
+  try {
+    tzdata = await compareTzdata(probePool);
+    if (tzdata.mismatches.length) {
+      logger.warn({ nodeTz: tzdata.nodeVersion, mismatches: tzdata.mismatches.slice(0, 5) }, 'Node and PostgreSQL disagree on time zone rules');
+    }
+  } catch (error) {
+    logger.warn({ err: (error as Error).message }, 'could not compare tzdata with PostgreSQL');
+  }
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -65,7 +77,12 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     } else {
       checks.redis = 'not configured';
     }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    // A tzdata disagreement does not take the API out of rotation, but it must be visible.
+    checks.tzdata = !tzdata ? 'unknown'
+      : tzdata.mismatches.length === 0 ? `ok (Node tz ${tzdata.nodeVersion}, ${tzdata.samples} samples agree)`
+      : `mismatch: ${tzdata.mismatches.length} of ${tzdata.samples} samples differ, e.g. ${tzdata.mismatches[0]!.zone} at ${tzdata.mismatches[0]!.instant}: Node ${tzdata.mismatches[0]!.node}, PostgreSQL ${tzdata.mismatches[0]!.postgres}`;
+    const degraded = ready && tzdata !== undefined && tzdata.mismatches.length > 0;
+    res.status(ready ? 200 : 503).json({ status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready', checks });
   });
 
   // Identity before GraphQL: a bad token is answered here with 401, never reaching the database.

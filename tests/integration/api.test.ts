@@ -31,6 +31,8 @@ describe('probes', () => {
     expect(body.checks.database).toBe('ok');
     expect(body.checks.migrations).toBe('ok');
     expect(body.checks.redis).toBe(process.env.REDIS_URL ? 'ok' : 'not configured');
+    expect(body.checks.tzdata).toMatch(/^ok \(Node tz /);
+    expect(body.status).toBe('ready');
     expect(response.status).toBe(200);
   });
 
