@@ -23,6 +23,7 @@ grant usage on schema app_hidden to app_admin, app_anonymous, app_bi, app_custom
 
 create schema app_private;
 comment on schema app_private is 'Secrets and internal SECURITY DEFINER functions; no grants to API roles.';
+grant usage on schema app_private to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
 create schema analytics;
 comment on schema analytics is 'Read-only views for BI tools (role app_bi), tenant-scoped by RLS.';
@@ -33,6 +34,15 @@ grant usage on schema analytics to app_bi;
 -- Types
 --
 
+create type app_public.booking_status as enum ('pending_approval', 'confirmed', 'cancelled', 'completed', 'no_show');
+comment on type app_public.booking_status is 'pending_approval and confirmed hold their resources; the others free them.';
+
+create type app_public.membership_role as enum ('admin', 'staff');
+comment on type app_public.membership_role is 'What a member may do in a tenant: admin manages it, staff runs the bookings.';
+
+create type app_public.override_kind as enum ('closed', 'open');
+comment on type app_public.override_kind is 'closed: not available (holiday, leave, maintenance); open: extra available time.';
+
 create type app_public.resource_kind as enum ('practitioner', 'room', 'equipment', 'virtual');
 comment on type app_public.resource_kind is 'What a resource is: a person, a room, a device, or a virtual meeting slot.';
 
@@ -40,10 +50,265 @@ create domain app_public.time_zone as text
   constraint time_zone_check CHECK (app_hidden.assert_time_zone(VALUE));
 comment on domain app_public.time_zone is 'An IANA time zone name (e.g. America/Phoenix), validated against pg_timezone_names.';
 
+create type app_public.zoned_time as (
+  local timestamp without time zone,
+  utc_offset text,
+  abbreviation text,
+  time_zone text
+);
+comment on type app_public.zoned_time is 'An instant as seen in a zone: wall-clock time, UTC offset (+HH:MM) and tzdata abbreviation.';
+
 
 --
 -- Tables
 --
+
+create table app_public.app_user (
+  id uuid default gen_random_uuid() not null,
+  email public.citext not null,
+  name text not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.app_user add constraint app_user_email_check CHECK (email OPERATOR(public.~) '^[^@\s]+@[^@\s]+$'::public.citext);
+alter table app_public.app_user add constraint app_user_email_key UNIQUE (email);
+alter table app_public.app_user add constraint app_user_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
+alter table app_public.app_user add constraint app_user_pkey PRIMARY KEY (id);
+alter table app_public.app_user enable row level security;
+create policy "Users rename themselves" on app_public.app_user as permissive for update to app_admin, app_customer, app_staff using ((id = ( SELECT app_public.current_user_id() AS current_user_id)));
+create policy "Users see themselves and staff see their tenant's people" on app_public.app_user as permissive for select to app_admin, app_customer, app_staff using (((id = ( SELECT app_public.current_user_id() AS current_user_id)) OR ((CURRENT_USER = ANY (ARRAY['app_staff'::name, 'app_admin'::name])) AND ((EXISTS ( SELECT 1
+   FROM app_public.membership m
+  WHERE ((m.user_id = app_user.id) AND (m.tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id))))) OR (EXISTS ( SELECT 1
+   FROM app_public.customer c
+  WHERE ((c.user_id = app_user.id) AND (c.tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)))))))));
+comment on table app_public.app_user is 'A person who can log in; belongs to tenants through memberships (staff) or customer records.';
+grant select on table app_public.app_user to app_admin, app_customer, app_staff;
+grant update (name) on table app_public.app_user to app_admin, app_customer, app_staff;
+
+create table app_public.availability_override (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  resource_id uuid,
+  location_id uuid,
+  kind app_public.override_kind not null,
+  reason text,
+  starts_local timestamp without time zone,
+  ends_local timestamp without time zone,
+  time_zone app_public.time_zone,
+  during tstzrange not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.availability_override add constraint availability_override_during_check CHECK (NOT isempty(during) AND NOT lower_inf(during) AND NOT upper_inf(during));
+alter table app_public.availability_override add constraint availability_override_local_check CHECK ((starts_local IS NULL) = (ends_local IS NULL) AND (starts_local IS NULL OR ends_local > starts_local));
+alter table app_public.availability_override add constraint availability_override_location_fkey FOREIGN KEY (tenant_id, location_id) REFERENCES app_public.location(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.availability_override add constraint availability_override_pkey PRIMARY KEY (id);
+alter table app_public.availability_override add constraint availability_override_reason_check CHECK (length(reason) <= 500);
+alter table app_public.availability_override add constraint availability_override_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.availability_override add constraint availability_override_target_check CHECK (num_nonnulls(resource_id, location_id) = 1);
+alter table app_public.availability_override add constraint availability_override_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.availability_override add constraint availability_override_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.availability_override enable row level security;
+alter table app_public.availability_override force row level security;
+create policy "BI reads its tenant's overrides" on app_public.availability_override as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Staff add overrides" on app_public.availability_override as permissive for insert to app_admin, app_staff with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff edit overrides" on app_public.availability_override as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff read their tenant's overrides" on app_public.availability_override as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff remove overrides" on app_public.availability_override as permissive for delete to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX availability_override_location_idx ON app_public.availability_override USING gist (tenant_id, location_id, during);
+CREATE INDEX availability_override_resource_idx ON app_public.availability_override USING gist (tenant_id, resource_id, during);
+CREATE TRIGGER _100_resolve_local BEFORE INSERT OR UPDATE ON app_public.availability_override FOR EACH ROW EXECUTE FUNCTION app_private.tg_availability_override__resolve_local();
+comment on table app_public.availability_override is 'Holiday, blocked time (closed) or extra hours (open) for one resource or a whole location.';
+comment on column app_public.availability_override.reason is 'Shown to staff (e.g. "Holiday"); not visible to customers.';
+comment on column app_public.availability_override.starts_local is 'Local start in time_zone; when given, during is computed from it.';
+comment on column app_public.availability_override.time_zone is 'Zone of starts_local/ends_local; defaults to the resource''s or location''s zone.';
+comment on column app_public.availability_override.during is '@hasDefault
+The instants covered, half-open; computed from the local times when those are given.';
+comment on constraint availability_override_location_fkey on app_public.availability_override is '@fieldName location
+@foreignFieldName availabilityOverrides';
+comment on constraint availability_override_resource_fkey on app_public.availability_override is '@fieldName resource
+@foreignFieldName availabilityOverrides';
+comment on constraint availability_override_tenant_row_key on app_public.availability_override is '@behavior -single -update -delete';
+grant select, delete on table app_public.availability_override to app_admin, app_staff;
+grant select on table app_public.availability_override to app_bi;
+grant insert (resource_id, location_id, kind, reason, starts_local, ends_local, time_zone, during), update (kind, reason, starts_local, ends_local, time_zone, during) on table app_public.availability_override to app_admin, app_staff;
+
+create table app_public.availability_template (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  resource_id uuid not null,
+  weekday smallint not null,
+  start_time time without time zone not null,
+  end_time time without time zone not null,
+  valid_from date,
+  valid_to date,
+  time_zone app_public.time_zone not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.availability_template add constraint availability_template_pkey PRIMARY KEY (id);
+alter table app_public.availability_template add constraint availability_template_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.availability_template add constraint availability_template_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.availability_template add constraint availability_template_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.availability_template add constraint availability_template_times_check CHECK (end_time > start_time);
+alter table app_public.availability_template add constraint availability_template_validity_check CHECK (valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from);
+alter table app_public.availability_template add constraint availability_template_weekday_check CHECK (weekday >= 1 AND weekday <= 7);
+alter table app_public.availability_template enable row level security;
+alter table app_public.availability_template force row level security;
+create policy "Admins add working hours" on app_public.availability_template as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins edit working hours" on app_public.availability_template as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove working hours" on app_public.availability_template as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's working hours" on app_public.availability_template as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Visitors and members read their tenant's working hours" on app_public.availability_template as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX availability_template_resource_idx ON app_public.availability_template USING btree (tenant_id, resource_id);
+CREATE TRIGGER _100_fill_zone BEFORE INSERT OR UPDATE ON app_public.availability_template FOR EACH ROW EXECUTE FUNCTION app_private.tg_availability_template__fill_zone();
+comment on table app_public.availability_template is 'A weekly working pattern of a resource in local wall-clock time: weekday, start and end, valid dates; expanded day by day in its zone.';
+comment on column app_public.availability_template.weekday is 'ISO weekday: 1 = Monday ... 7 = Sunday.';
+comment on column app_public.availability_template.end_time is 'Local end time, after start_time; 24:00 means midnight at the end of the day. Overnight shifts are two templates.';
+comment on column app_public.availability_template.valid_from is 'First local date the pattern applies (inclusive); null: always.';
+comment on column app_public.availability_template.valid_to is 'Last local date the pattern applies (inclusive); null: open-ended.';
+comment on column app_public.availability_template.time_zone is '@hasDefault
+IANA zone of the times; defaults to the resource''s zone (its own, else its location''s).';
+comment on constraint availability_template_resource_fkey on app_public.availability_template is '@fieldName resource
+@foreignFieldName availabilityTemplates';
+comment on constraint availability_template_tenant_row_key on app_public.availability_template is '@behavior -single -update -delete';
+grant select, delete on table app_public.availability_template to app_admin;
+grant select on table app_public.availability_template to app_anonymous, app_bi, app_customer, app_staff;
+grant insert (resource_id, weekday, start_time, end_time, valid_from, valid_to, time_zone), update (weekday, start_time, end_time, valid_from, valid_to, time_zone) on table app_public.availability_template to app_admin;
+
+create table app_public.booking (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  service_id uuid not null,
+  customer_id uuid not null,
+  status app_public.booking_status default 'confirmed'::app_public.booking_status not null,
+  starts_at timestamp with time zone not null,
+  ends_at timestamp with time zone not null,
+  display_time_zone app_public.time_zone,
+  idempotency_key text,
+  created_by uuid default app_public.current_user_id(),
+  notes text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null
+);
+alter table app_public.booking add constraint booking_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
+alter table app_public.booking add constraint booking_customer_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES app_public.customer(tenant_id, id);
+alter table app_public.booking add constraint booking_idempotency_key UNIQUE (tenant_id, idempotency_key);
+alter table app_public.booking add constraint booking_idempotency_key_check CHECK (length(idempotency_key) >= 1 AND length(idempotency_key) <= 200);
+alter table app_public.booking add constraint booking_notes_check CHECK (length(notes) <= 2000);
+alter table app_public.booking add constraint booking_pkey PRIMARY KEY (id);
+alter table app_public.booking add constraint booking_service_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES app_public.service(tenant_id, id);
+alter table app_public.booking add constraint booking_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.booking add constraint booking_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.booking add constraint booking_times_check CHECK (ends_at > starts_at);
+alter table app_public.booking enable row level security;
+alter table app_public.booking force row level security;
+create policy "Admins remove bookings" on app_public.booking as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's bookings" on app_public.booking as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Customers read their own bookings" on app_public.booking as permissive for select to app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND (customer_id IN ( SELECT c.id
+   FROM app_public.customer c
+  WHERE ((c.tenant_id = booking.tenant_id) AND (c.user_id = ( SELECT app_public.current_user_id() AS current_user_id)))))));
+create policy "Staff add bookings" on app_public.booking as permissive for insert to app_admin, app_staff with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff edit bookings" on app_public.booking as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff read their tenant's bookings" on app_public.booking as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX booking_customer_idx ON app_public.booking USING btree (tenant_id, customer_id, starts_at);
+CREATE INDEX booking_service_idx ON app_public.booking USING btree (tenant_id, service_id, starts_at);
+CREATE TRIGGER _100_defaults BEFORE INSERT OR UPDATE ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__defaults();
+CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
+comment on table app_public.booking is 'What a customer booked: a service at an instant; its resources are in booking_allocation.';
+comment on column app_public.booking.ends_at is '@hasDefault
+End instant; defaults to starts_at plus the service duration (absolute minutes).';
+comment on column app_public.booking.display_time_zone is 'Zone to show this booking in (the customer''s choice); null: the location''s.';
+comment on column app_public.booking.idempotency_key is 'Client-chosen key: a retry with the same key finds the same booking.';
+comment on column app_public.booking.created_by is 'The user who created it (null for anonymous or system bookings).';
+comment on constraint booking_customer_fkey on app_public.booking is '@fieldName customer
+@foreignFieldName bookings';
+comment on constraint booking_service_fkey on app_public.booking is '@fieldName service
+@foreignFieldName bookings';
+comment on constraint booking_tenant_row_key on app_public.booking is '@behavior -single -update -delete';
+grant select, delete on table app_public.booking to app_admin;
+grant select on table app_public.booking to app_bi, app_customer, app_staff;
+grant insert (service_id, customer_id, status, starts_at, ends_at, display_time_zone, idempotency_key, notes), update (status, starts_at, ends_at, display_time_zone, notes) on table app_public.booking to app_admin, app_staff;
+
+create table app_public.booking_allocation (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  booking_id uuid not null,
+  resource_id uuid not null,
+  requirement_id uuid,
+  busy tstzrange not null,
+  active boolean default true not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.booking_allocation add constraint booking_allocation_booking_fkey FOREIGN KEY (tenant_id, booking_id) REFERENCES app_public.booking(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.booking_allocation add constraint booking_allocation_booking_id_resource_id_key UNIQUE (booking_id, resource_id);
+alter table app_public.booking_allocation add constraint booking_allocation_busy_check CHECK (NOT isempty(busy) AND NOT lower_inf(busy) AND NOT upper_inf(busy));
+alter table app_public.booking_allocation add constraint booking_allocation_no_overlap EXCLUDE USING gist (tenant_id WITH =, resource_id WITH =, busy WITH &&) WHERE (active);
+alter table app_public.booking_allocation add constraint booking_allocation_pkey PRIMARY KEY (id);
+alter table app_public.booking_allocation add constraint booking_allocation_requirement_fkey FOREIGN KEY (tenant_id, requirement_id) REFERENCES app_public.service_requirement(tenant_id, id) ON DELETE SET NULL (requirement_id);
+alter table app_public.booking_allocation add constraint booking_allocation_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id);
+alter table app_public.booking_allocation add constraint booking_allocation_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.booking_allocation add constraint booking_allocation_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.booking_allocation enable row level security;
+alter table app_public.booking_allocation force row level security;
+create policy "BI reads its tenant's allocations" on app_public.booking_allocation as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Customers read their own bookings' allocations" on app_public.booking_allocation as permissive for select to app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND (booking_id IN ( SELECT b.id
+   FROM app_public.booking b))));
+create policy "Staff add allocations" on app_public.booking_allocation as permissive for insert to app_admin, app_staff with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff edit allocations" on app_public.booking_allocation as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff read their tenant's allocations" on app_public.booking_allocation as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff remove allocations" on app_public.booking_allocation as permissive for delete to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX booking_allocation_booking_idx ON app_public.booking_allocation USING btree (tenant_id, booking_id);
+CREATE TRIGGER _100_derive BEFORE INSERT OR UPDATE ON app_public.booking_allocation FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_allocation__derive();
+comment on table app_public.booking_allocation is 'One resource used by a booking. busy = the appointment plus the service''s and the resource''s buffers; no two active allocations of a resource overlap.';
+comment on column app_public.booking_allocation.busy is '@hasDefault
+@behavior -insert -update
+Computed: booking times widened by the service and resource buffers.';
+comment on column app_public.booking_allocation.active is '@behavior -insert -update
+True while the booking is pending approval or confirmed (maintained from the booking status).';
+comment on constraint booking_allocation_booking_fkey on app_public.booking_allocation is '@fieldName booking
+@foreignFieldName allocations';
+comment on constraint booking_allocation_requirement_fkey on app_public.booking_allocation is '@fieldName requirement
+@foreignFieldName allocations';
+comment on constraint booking_allocation_resource_fkey on app_public.booking_allocation is '@fieldName resource
+@foreignFieldName allocations';
+comment on constraint booking_allocation_tenant_row_key on app_public.booking_allocation is '@behavior -single -update -delete';
+grant select, delete on table app_public.booking_allocation to app_admin, app_staff;
+grant select on table app_public.booking_allocation to app_bi, app_customer;
+grant insert (booking_id, resource_id, requirement_id), update (resource_id, requirement_id) on table app_public.booking_allocation to app_admin, app_staff;
+
+create table app_public.customer (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  email public.citext,
+  phone text,
+  preferred_time_zone app_public.time_zone,
+  user_id uuid,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.customer add constraint customer_email_check CHECK (email OPERATOR(public.~) '^[^@\s]+@[^@\s]+$'::public.citext);
+alter table app_public.customer add constraint customer_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
+alter table app_public.customer add constraint customer_phone_check CHECK (phone ~ '^\+?[0-9][0-9 ()-]{5,24}$'::text);
+alter table app_public.customer add constraint customer_pkey PRIMARY KEY (id);
+alter table app_public.customer add constraint customer_tenant_id_email_key UNIQUE (tenant_id, email);
+alter table app_public.customer add constraint customer_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.customer add constraint customer_tenant_id_user_id_key UNIQUE (tenant_id, user_id);
+alter table app_public.customer add constraint customer_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.customer add constraint customer_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
+alter table app_public.customer enable row level security;
+alter table app_public.customer force row level security;
+create policy "Admins remove customers" on app_public.customer as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Customers edit themselves" on app_public.customer as permissive for update to app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND (user_id = ( SELECT app_public.current_user_id() AS current_user_id))));
+create policy "Customers read themselves" on app_public.customer as permissive for select to app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND (user_id = ( SELECT app_public.current_user_id() AS current_user_id))));
+create policy "Staff add customers" on app_public.customer as permissive for insert to app_admin, app_staff with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff edit customers" on app_public.customer as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff read their tenant's customers" on app_public.customer as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+comment on table app_public.customer is 'A person who books, within one tenant (PII: visible to staff and to the customer only).';
+comment on column app_public.customer.preferred_time_zone is 'Zone the customer wants times shown in.';
+comment on column app_public.customer.user_id is 'The login of this customer, if they have one.';
+comment on constraint customer_tenant_row_key on app_public.customer is '@behavior -single -update -delete';
+grant select, delete on table app_public.customer to app_admin;
+grant select on table app_public.customer to app_customer, app_staff;
+grant insert (name, email, phone, preferred_time_zone, user_id), update (name, email, phone, preferred_time_zone) on table app_public.customer to app_admin, app_staff;
+grant update (name, phone, preferred_time_zone) on table app_public.customer to app_customer;
 
 create table app_public.location (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -65,14 +330,71 @@ alter table app_public.location force row level security;
 create policy "Admins add locations to their tenant" on app_public.location as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins edit their tenant's locations" on app_public.location as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins remove their tenant's locations" on app_public.location as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's locations" on app_public.location as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
 create policy "Visitors and members read their tenant's locations" on app_public.location as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 comment on table app_public.location is 'A site of the tenant (clinic, campus building, depot) in one IANA time zone.';
 comment on column app_public.location.time_zone is 'IANA zone of the site; local times of the location are in this zone.';
 comment on column app_public.location.opening_hours is 'Weekly opening hours in local wall-clock time: [{"weekday":1-7 (ISO, 1=Monday),"opens":"HH:MM","closes":"HH:MM"}].';
 comment on constraint location_tenant_row_key on app_public.location is '@behavior -single -update -delete';
 grant select, delete on table app_public.location to app_admin;
-grant select on table app_public.location to app_anonymous, app_customer, app_staff;
+grant select on table app_public.location to app_anonymous, app_bi, app_customer, app_staff;
 grant insert (name, time_zone, address, opening_hours), update (name, time_zone, address, opening_hours) on table app_public.location to app_admin;
+
+create table app_public.membership (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  user_id uuid not null,
+  role app_public.membership_role not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.membership add constraint membership_pkey PRIMARY KEY (id);
+alter table app_public.membership add constraint membership_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.membership add constraint membership_tenant_id_user_id_key UNIQUE (tenant_id, user_id);
+alter table app_public.membership add constraint membership_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.membership add constraint membership_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.app_user(id) ON DELETE CASCADE;
+alter table app_public.membership enable row level security;
+alter table app_public.membership force row level security;
+create policy "Admins add members" on app_public.membership as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins change members' roles" on app_public.membership as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove members" on app_public.membership as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Members read their tenant's memberships" on app_public.membership as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX membership_user_idx ON app_public.membership USING btree (user_id);
+comment on table app_public.membership is 'A user''s role (admin or staff) in a tenant.';
+comment on constraint membership_tenant_row_key on app_public.membership is '@behavior -single -update -delete';
+grant select, delete on table app_public.membership to app_admin;
+grant select on table app_public.membership to app_staff;
+grant insert (user_id, role), update (role) on table app_public.membership to app_admin;
+
+create table app_public.requirement_preference (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  requirement_id uuid not null,
+  resource_id uuid not null,
+  weight integer default 0 not null
+);
+alter table app_public.requirement_preference add constraint requirement_preference_pkey PRIMARY KEY (id);
+alter table app_public.requirement_preference add constraint requirement_preference_requirement_fkey FOREIGN KEY (tenant_id, requirement_id) REFERENCES app_public.service_requirement(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.requirement_preference add constraint requirement_preference_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.requirement_preference add constraint requirement_preference_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.requirement_preference add constraint requirement_preference_tenant_id_requirement_id_resource_id_key UNIQUE (tenant_id, requirement_id, resource_id);
+alter table app_public.requirement_preference add constraint requirement_preference_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.requirement_preference add constraint requirement_preference_weight_check CHECK (weight >= '-100'::integer AND weight <= 100);
+alter table app_public.requirement_preference enable row level security;
+alter table app_public.requirement_preference force row level security;
+create policy "Admins add preferences" on app_public.requirement_preference as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins edit preferences" on app_public.requirement_preference as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove preferences" on app_public.requirement_preference as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Visitors and members read their tenant's preferences" on app_public.requirement_preference as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX requirement_preference_resource_idx ON app_public.requirement_preference USING btree (tenant_id, resource_id);
+comment on table app_public.requirement_preference is 'How much a requirement prefers a candidate resource (-100..100; default 0).';
+comment on constraint requirement_preference_requirement_fkey on app_public.requirement_preference is '@fieldName requirement
+@foreignFieldName preferences';
+comment on constraint requirement_preference_resource_fkey on app_public.requirement_preference is '@fieldName resource
+@foreignFieldName requirementPreferences';
+comment on constraint requirement_preference_tenant_row_key on app_public.requirement_preference is '@behavior -single -update -delete';
+grant select, delete on table app_public.requirement_preference to app_admin;
+grant select on table app_public.requirement_preference to app_anonymous, app_customer, app_staff;
+grant insert (requirement_id, resource_id, weight), update (weight) on table app_public.requirement_preference to app_admin;
 
 create table app_public.resource (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -83,8 +405,12 @@ create table app_public.resource (
   time_zone app_public.time_zone,
   tags text[] default '{}'::text[] not null,
   active boolean default true not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  buffer_before_minutes integer default 0 not null,
+  buffer_after_minutes integer default 0 not null
 );
+alter table app_public.resource add constraint resource_buffer_after_minutes_check CHECK (buffer_after_minutes >= 0 AND buffer_after_minutes <= 1440);
+alter table app_public.resource add constraint resource_buffer_before_minutes_check CHECK (buffer_before_minutes >= 0 AND buffer_before_minutes <= 1440);
 alter table app_public.resource add constraint resource_location_fkey FOREIGN KEY (tenant_id, location_id) REFERENCES app_public.location(tenant_id, id) ON DELETE CASCADE;
 alter table app_public.resource add constraint resource_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.resource add constraint resource_pkey PRIMARY KEY (id);
@@ -95,18 +421,21 @@ alter table app_public.resource force row level security;
 create policy "Admins add resources to their tenant" on app_public.resource as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins edit their tenant's resources" on app_public.resource as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins remove their tenant's resources" on app_public.resource as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's resources" on app_public.resource as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
 create policy "Staff read all of their tenant's resources" on app_public.resource as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Visitors and members read their tenant's active resources" on app_public.resource as permissive for select to app_anonymous, app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND active));
 CREATE INDEX resource_location_idx ON app_public.resource USING btree (tenant_id, location_id);
 comment on table app_public.resource is 'A bookable person, room, device or virtual slot at a location.';
 comment on column app_public.resource.time_zone is 'Own IANA zone when it differs from the location''s (e.g. a remote practitioner).';
 comment on column app_public.resource.tags is 'Skills and features used to match service requirements (e.g. {physio,x-ray}).';
+comment on column app_public.resource.buffer_before_minutes is 'Set-up time this resource needs before any appointment (added to the service''s).';
+comment on column app_public.resource.buffer_after_minutes is 'Turnover time this resource needs after any appointment (e.g. room cleaning).';
 comment on constraint resource_location_fkey on app_public.resource is '@fieldName location
 @foreignFieldName resources';
 comment on constraint resource_tenant_row_key on app_public.resource is '@behavior -single -update -delete';
 grant select, delete on table app_public.resource to app_admin;
-grant select on table app_public.resource to app_staff;
-grant insert (location_id, kind, name, time_zone, tags, active), update (location_id, kind, name, time_zone, tags, active) on table app_public.resource to app_admin;
+grant select on table app_public.resource to app_anonymous, app_bi, app_customer, app_staff;
+grant insert (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes), update (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes) on table app_public.resource to app_admin;
 grant select (tenant_id, id, location_id, kind, name, time_zone, tags) on table app_public.resource to app_anonymous, app_customer;
 
 create table app_public.service (
@@ -121,16 +450,22 @@ create table app_public.service (
   price_cents integer default 0 not null,
   currency character(3) default 'USD'::bpchar not null,
   active boolean default true not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  min_notice_minutes integer default 0 not null,
+  max_advance_days integer default 90 not null,
+  slot_step_minutes integer default 15 not null
 );
 alter table app_public.service add constraint service_buffer_after_minutes_check CHECK (buffer_after_minutes >= 0);
 alter table app_public.service add constraint service_buffer_before_minutes_check CHECK (buffer_before_minutes >= 0);
 alter table app_public.service add constraint service_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text);
 alter table app_public.service add constraint service_duration_minutes_check CHECK (duration_minutes > 0 AND duration_minutes <= (24 * 60));
 alter table app_public.service add constraint service_location_fkey FOREIGN KEY (tenant_id, location_id) REFERENCES app_public.location(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.service add constraint service_max_advance_days_check CHECK (max_advance_days >= 1 AND max_advance_days <= 730);
+alter table app_public.service add constraint service_min_notice_minutes_check CHECK (min_notice_minutes >= 0 AND min_notice_minutes <= 525600);
 alter table app_public.service add constraint service_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.service add constraint service_pkey PRIMARY KEY (id);
 alter table app_public.service add constraint service_price_cents_check CHECK (price_cents >= 0);
+alter table app_public.service add constraint service_slot_step_minutes_check CHECK (slot_step_minutes >= 1 AND slot_step_minutes <= 1440);
 alter table app_public.service add constraint service_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 alter table app_public.service add constraint service_tenant_id_location_id_name_key UNIQUE (tenant_id, location_id, name);
 alter table app_public.service add constraint service_tenant_row_key UNIQUE (tenant_id, id);
@@ -139,6 +474,7 @@ alter table app_public.service force row level security;
 create policy "Admins add services to their tenant" on app_public.service as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins edit their tenant's services" on app_public.service as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins remove their tenant's services" on app_public.service as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's services" on app_public.service as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
 create policy "Staff read all of their tenant's services" on app_public.service as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Visitors and members read their tenant's active services" on app_public.service as permissive for select to app_anonymous, app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND active));
 CREATE INDEX service_location_idx ON app_public.service USING btree (tenant_id, location_id);
@@ -146,31 +482,73 @@ comment on table app_public.service is 'Something a customer books: a duration w
 comment on column app_public.service.buffer_before_minutes is 'Preparation time before the appointment; resources are busy for it.';
 comment on column app_public.service.buffer_after_minutes is 'Clean-up time after the appointment; resources are busy for it.';
 comment on column app_public.service.price_cents is 'Price in the currency''s minor unit.';
+comment on column app_public.service.min_notice_minutes is 'Earliest start: now plus this many minutes.';
+comment on column app_public.service.max_advance_days is 'Latest start: now plus this many days.';
+comment on column app_public.service.slot_step_minutes is 'Offered start times are this many minutes apart, counted from local midnight at the location.';
 comment on constraint service_location_fkey on app_public.service is '@fieldName location
 @foreignFieldName services';
 comment on constraint service_tenant_row_key on app_public.service is '@behavior -single -update -delete';
 grant select, delete on table app_public.service to app_admin;
-grant select on table app_public.service to app_staff;
-grant insert (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active), update (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active) on table app_public.service to app_admin;
+grant select on table app_public.service to app_anonymous, app_bi, app_customer, app_staff;
+grant insert (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes), update (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes) on table app_public.service to app_admin;
 grant select (tenant_id, id, location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency) on table app_public.service to app_anonymous, app_customer;
+
+create table app_public.service_requirement (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  service_id uuid not null,
+  name text not null,
+  resource_kind app_public.resource_kind not null,
+  required_tags text[] default '{}'::text[] not null,
+  quantity integer default 1 not null,
+  required boolean default true not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.service_requirement add constraint service_requirement_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 100);
+alter table app_public.service_requirement add constraint service_requirement_pkey PRIMARY KEY (id);
+alter table app_public.service_requirement add constraint service_requirement_quantity_check CHECK (quantity >= 1 AND quantity <= 20);
+alter table app_public.service_requirement add constraint service_requirement_service_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES app_public.service(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.service_requirement add constraint service_requirement_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.service_requirement add constraint service_requirement_tenant_id_service_id_name_key UNIQUE (tenant_id, service_id, name);
+alter table app_public.service_requirement add constraint service_requirement_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.service_requirement enable row level security;
+alter table app_public.service_requirement force row level security;
+create policy "Admins add requirements" on app_public.service_requirement as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins edit requirements" on app_public.service_requirement as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove requirements" on app_public.service_requirement as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's requirements" on app_public.service_requirement as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Visitors and members read their tenant's requirements" on app_public.service_requirement as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX service_requirement_service_idx ON app_public.service_requirement USING btree (tenant_id, service_id);
+comment on table app_public.service_requirement is 'A resource a service needs: kind + tags (all must match) at the service''s location, quantity, required or optional.';
+comment on column app_public.service_requirement.required is 'Optional requirements are filled when possible and never block a slot.';
+comment on constraint service_requirement_service_fkey on app_public.service_requirement is '@fieldName service
+@foreignFieldName requirements';
+comment on constraint service_requirement_tenant_row_key on app_public.service_requirement is '@behavior -single -update -delete';
+grant select, delete on table app_public.service_requirement to app_admin;
+grant select on table app_public.service_requirement to app_anonymous, app_bi, app_customer, app_staff;
+grant insert (service_id, name, resource_kind, required_tags, quantity, required), update (name, resource_kind, required_tags, quantity, required) on table app_public.service_requirement to app_admin;
 
 create table app_public.tenant (
   id uuid default gen_random_uuid() not null,
   slug public.citext not null,
   name text not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  max_search_days integer default 62 not null
 );
+alter table app_public.tenant add constraint tenant_max_search_days_check CHECK (max_search_days >= 1 AND max_search_days <= 366);
 alter table app_public.tenant add constraint tenant_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.tenant add constraint tenant_pkey PRIMARY KEY (id);
 alter table app_public.tenant add constraint tenant_slug_check CHECK (slug::text ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text);
 alter table app_public.tenant add constraint tenant_slug_key UNIQUE (slug);
 alter table app_public.tenant enable row level security;
-create policy "API roles see their own tenant" on app_public.tenant as permissive for select to app_admin, app_anonymous, app_bi, app_customer, app_staff using ((id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "API roles see their own tenant" on app_public.tenant as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Admins rename their own tenant" on app_public.tenant as permissive for update to app_admin using ((id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant" on app_public.tenant as permissive for select to app_bi using ((id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
 comment on table app_public.tenant is 'An organisation that runs its bookings here (a clinic group, a university, a fleet).';
 comment on column app_public.tenant.slug is 'URL-safe name; anonymous visitors address a tenant by it.';
+comment on column app_public.tenant.max_search_days is 'Longest availability window one search may ask for, in days (default 62).';
 grant select on table app_public.tenant to app_admin, app_anonymous, app_bi, app_customer, app_staff;
-grant update (name) on table app_public.tenant to app_admin;
+grant update (name, max_search_days) on table app_public.tenant to app_admin;
 
 create table app_hidden.time_zone_name (
   name text not null
@@ -178,6 +556,14 @@ create table app_hidden.time_zone_name (
 alter table app_hidden.time_zone_name add constraint time_zone_name_pkey PRIMARY KEY (name);
 comment on table app_hidden.time_zone_name is 'Cache of valid IANA zone names from pg_timezone_names (posix/ and right/ excluded).';
 grant select on table app_hidden.time_zone_name to app_admin, app_anonymous, app_bi, app_customer, app_staff;
+
+create table app_private.bi_login (
+  role_name name not null,
+  tenant_id uuid not null
+);
+alter table app_private.bi_login add constraint bi_login_pkey PRIMARY KEY (role_name);
+alter table app_private.bi_login add constraint bi_login_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+comment on table app_private.bi_login is 'Which tenant a BI login role (member of app_bi) may read. Owner-managed.';
 
 create table app_private.installation (
   key text not null,
@@ -206,6 +592,15 @@ alter table app_private.outbox add constraint outbox_tenant_id_fkey FOREIGN KEY 
 CREATE INDEX outbox_created_at_idx ON app_private.outbox USING btree (created_at);
 comment on table app_private.outbox is 'Messages the worker sent or, without provider credentials, would have sent (the dev mailbox). Owner-only.';
 
+create table app_private.user_secret (
+  user_id uuid not null,
+  password_hash text not null,
+  updated_at timestamp with time zone default now() not null
+);
+alter table app_private.user_secret add constraint user_secret_pkey PRIMARY KEY (user_id);
+alter table app_private.user_secret add constraint user_secret_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_public.app_user(id) ON DELETE CASCADE;
+comment on table app_private.user_secret is 'bcrypt password hashes (pgcrypto crypt, gen_salt(''bf'')). Never granted.';
+
 
 --
 -- Views
@@ -215,6 +610,72 @@ comment on table app_private.outbox is 'Messages the worker sent or, without pro
 --
 -- Functions
 --
+
+CREATE OR REPLACE FUNCTION app_public.available_slots(service_id uuid, during tstzrange)
+ RETURNS TABLE(start_at timestamp with time zone, end_at timestamp with time zone, resource_id uuid)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+#variable_conflict use_column
+declare
+  svc app_public.service;
+  zone text;
+  req app_public.service_requirement;
+  required_count integer;
+  window_ tstzrange;
+begin
+  perform app_private.assert_search_window(during);
+  select s.* into svc from app_public.service s where s.id = available_slots.service_id and s.active;
+  if svc.id is null then
+    raise exception 'No bookable service % in this tenant', service_id using errcode = 'SVCUK';
+  end if;
+  select count(*) into required_count from app_public.service_requirement q where q.tenant_id = svc.tenant_id and q.service_id = svc.id and q.required;
+  select q.* into req from app_public.service_requirement q where q.tenant_id = svc.tenant_id and q.service_id = svc.id and q.required;
+  if required_count <> 1 or req.quantity <> 1 then
+    raise exception 'Service "%" needs % required resources; available_slots handles one', svc.name, required_count
+      using errcode = 'SVCMR', hint = 'Use the availableSlots API, which searches multi-resource services.';
+  end if;
+  select l.time_zone into zone from app_public.location l where l.tenant_id = svc.tenant_id and l.id = svc.location_id;
+  window_ := during * tstzrange(now() + make_interval(mins => svc.min_notice_minutes), now() + make_interval(days => svc.max_advance_days), '[]');
+  if isempty(window_) then
+    return;
+  end if;
+  return query
+  with candidates as (
+    select c.resource_id, c.weight, r.name, r.buffer_before_minutes as rb, r.buffer_after_minutes as ra
+    from app_public.requirement_candidates(req.id) c
+    join app_public.resource r on r.id = c.resource_id
+  ),
+  free as (
+    select f.resource_id, f.free
+    from app_private.free_intervals(array(select resource_id from candidates),
+      tstzrange(lower(window_) - interval '1 day', upper(window_) + make_interval(mins => svc.duration_minutes) + interval '1 day', '[)')) f
+  ),
+  starts as (
+    -- The wall-clock grid of each local day, read with to_utc (gap times shift, repeated times once).
+    select distinct app_public.to_utc(day + make_interval(mins => k * svc.slot_step_minutes), zone) as start_at
+    from generate_series((lower(window_) at time zone zone)::date::timestamp, (upper(window_) at time zone zone)::date::timestamp, interval '1 day') day
+    cross join generate_series(0, (1439 / svc.slot_step_minutes)) k
+  ),
+  fits as (
+    select s.start_at, c.resource_id, c.weight, c.name
+    from starts s
+    cross join candidates c
+    join free f on f.resource_id = c.resource_id
+      and f.free @> tstzrange(s.start_at - make_interval(mins => svc.buffer_before_minutes + c.rb),
+                              s.start_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + c.ra), '[)')
+    where s.start_at <@ window_
+  )
+  select distinct on (fits.start_at) fits.start_at, fits.start_at + make_interval(mins => svc.duration_minutes), fits.resource_id
+  from fits
+  order by fits.start_at, fits.weight desc, fits.name, fits.resource_id;
+end;
+$function$;
+comment on function app_public.available_slots(service_id uuid, during tstzrange) is '@name singleResourceSlots
+Bookable start times of a single-resource service in a window, with the resource that serves each (step from local midnight, notice window, buffers).';
+revoke execute on function app_public.available_slots(service_id uuid, during tstzrange) from public;
+grant execute on function app_public.available_slots(service_id uuid, during tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_public.current_tenant()
  RETURNS app_public.tenant
@@ -231,8 +692,8 @@ grant execute on function app_public.current_tenant() to app_admin, app_anonymou
 CREATE OR REPLACE FUNCTION app_public.current_tenant_id()
  RETURNS uuid
  LANGUAGE plpgsql
- STABLE SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'public'
+ STABLE
+ SET search_path TO 'pg_catalog'
 AS $function$
 declare
   claim text := nullif(current_setting('jwt.claims.tenant_id', true), '');
@@ -245,7 +706,7 @@ begin
   if requested_slug is null then
     return null;
   end if;
-  select id into found from app_public.tenant where slug = requested_slug::citext;
+  found := app_private.tenant_id_by_slug(requested_slug);
   if found is null then
     raise exception 'Unknown tenant "%"', requested_slug using errcode = 'TNTUN';
   end if;
@@ -283,6 +744,34 @@ comment on function app_public.is_valid_time_zone(zone text) is 'True when the n
 revoke execute on function app_public.is_valid_time_zone(zone text) from public;
 grant execute on function app_public.is_valid_time_zone(zone text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_public.local_time(instant timestamp with time zone, time_zone text)
+ RETURNS app_public.zoned_time
+ LANGUAGE plpgsql
+ STABLE STRICT
+ SET search_path TO 'pg_catalog'
+ SET "TimeZone" TO 'UTC'
+AS $function$
+declare
+  local timestamp;
+  offset_minutes integer;
+begin
+  perform app_hidden.assert_time_zone(time_zone);
+  local := instant at time zone time_zone;
+  offset_minutes := round(extract(epoch from (local - (instant at time zone 'UTC'))) / 60);
+  perform set_config('TimeZone', time_zone, true); -- restored on exit by the SET clause
+  return row(
+    local,
+    case when offset_minutes < 0 then '-' else '+' end
+      || lpad((abs(offset_minutes) / 60)::text, 2, '0') || ':' || lpad((abs(offset_minutes) % 60)::text, 2, '0'),
+    to_char(instant, 'TZ'),
+    time_zone
+  )::app_public.zoned_time;
+end;
+$function$;
+comment on function app_public.local_time(instant timestamp with time zone, time_zone text) is 'The wall-clock time, UTC offset and tzdata abbreviation (EDT, CEST, AEDT, IST, +0545) of an instant in an IANA zone.';
+revoke execute on function app_public.local_time(instant timestamp with time zone, time_zone text) from public;
+grant execute on function app_public.local_time(instant timestamp with time zone, time_zone text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
+
 CREATE OR REPLACE FUNCTION app_public.location_local_time(l app_public.location)
  RETURNS text
  LANGUAGE sql
@@ -302,6 +791,87 @@ AS $function$ select app_public.zone_abbreviation(l.time_zone, now()) $function$
 comment on function app_public.location_time_zone_abbreviation(l app_public.location) is 'The tzdata abbreviation in force now at the location (MST, CDT, +0545).';
 revoke execute on function app_public.location_time_zone_abbreviation(l app_public.location) from public;
 grant execute on function app_public.location_time_zone_abbreviation(l app_public.location) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_public.requirement_candidates(requirement_id uuid)
+ RETURNS TABLE(resource_id uuid, weight integer)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select r.id, coalesce(p.weight, 0)
+  from app_public.service_requirement q
+  join app_public.service s on s.tenant_id = q.tenant_id and s.id = q.service_id
+  join app_public.resource r on r.tenant_id = q.tenant_id and r.location_id = s.location_id
+    and r.kind = q.resource_kind and r.tags @> q.required_tags and r.active
+  left join app_public.requirement_preference p on p.tenant_id = q.tenant_id and p.requirement_id = q.id and p.resource_id = r.id
+  where q.id = requirement_candidates.requirement_id
+  order by coalesce(p.weight, 0) desc, r.name, r.id;
+$function$;
+comment on function app_public.requirement_candidates(requirement_id uuid) is 'The active resources that can fill a requirement, best preference weight first.';
+revoke execute on function app_public.requirement_candidates(requirement_id uuid) from public;
+grant execute on function app_public.requirement_candidates(requirement_id uuid) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_public.resource_effective_time_zone(r app_public.resource)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select coalesce(r.time_zone, (select l.time_zone from app_public.location l where l.tenant_id = r.tenant_id and l.id = r.location_id));
+$function$;
+comment on function app_public.resource_effective_time_zone(r app_public.resource) is 'The zone the resource''s working hours are in: its own, else its location''s.';
+revoke execute on function app_public.resource_effective_time_zone(r app_public.resource) from public;
+grant execute on function app_public.resource_effective_time_zone(r app_public.resource) to app_admin, app_staff;
+
+CREATE OR REPLACE FUNCTION app_public.resource_free_intervals(resource_id uuid, during tstzrange)
+ RETURNS SETOF tstzrange
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  perform app_private.assert_search_window(during);
+  if not exists (select 1 from app_public.resource r where r.id = resource_free_intervals.resource_id) then
+    raise exception 'No resource % in this tenant', resource_id using errcode = 'RESUK';
+  end if;
+  return query select f.free from app_private.free_intervals(array[resource_id], during) f;
+end;
+$function$;
+comment on function app_public.resource_free_intervals(resource_id uuid, during tstzrange) is 'Free time of a resource in a window: templates (DST-correct) plus open overrides, minus closed overrides and active allocations; merged, sorted.';
+revoke execute on function app_public.resource_free_intervals(resource_id uuid, during tstzrange) from public;
+grant execute on function app_public.resource_free_intervals(resource_id uuid, during tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_public.to_utc(local timestamp without time zone, time_zone text)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ STABLE PARALLEL SAFE STRICT
+ SET search_path TO 'pg_catalog'
+AS $function$
+declare
+  naive timestamptz := local at time zone 'UTC';
+  before_offset interval;
+  after_offset interval;
+  candidate timestamptz;
+begin
+  if not exists (select 1 from app_hidden.time_zone_name where name = time_zone) then
+    perform app_hidden.assert_time_zone(time_zone);
+  end if;
+  before_offset := ((naive - interval '1 day') at time zone time_zone) - ((naive - interval '1 day') at time zone 'UTC');
+  candidate := naive - before_offset;
+  if (candidate at time zone time_zone) = local then
+    return candidate; -- no transition, or the first of two occurrences
+  end if;
+  after_offset := ((naive + interval '1 day') at time zone time_zone) - ((naive + interval '1 day') at time zone 'UTC');
+  candidate := naive - after_offset;
+  if (candidate at time zone time_zone) = local then
+    return candidate;
+  end if;
+  return naive - before_offset; -- in a gap: the offset before the gap shifts it forward
+end;
+$function$;
+comment on function app_public.to_utc(local timestamp without time zone, time_zone text) is 'Local wall-clock time in an IANA zone to an instant (RFC 5545): gap times shift forward by the gap, repeated times take the earlier instant. TZINV for unknown zones.';
+revoke execute on function app_public.to_utc(local timestamp without time zone, time_zone text) from public;
+grant execute on function app_public.to_utc(local timestamp without time zone, time_zone text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_public.zone_abbreviation(zone text, at_instant timestamp with time zone DEFAULT now())
  RETURNS text
@@ -338,6 +908,96 @@ comment on function app_hidden.assert_time_zone(zone text) is 'Raises TZINV for 
 revoke execute on function app_hidden.assert_time_zone(zone text) from public;
 grant execute on function app_hidden.assert_time_zone(zone text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_private.allocation_busy(tenant uuid, booking uuid, resource uuid)
+ RETURNS tstzrange
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select tstzrange(
+    b.starts_at - make_interval(mins => s.buffer_before_minutes + r.buffer_before_minutes),
+    b.ends_at + make_interval(mins => s.buffer_after_minutes + r.buffer_after_minutes),
+    '[)')
+  from app_public.booking b
+  join app_public.service s on s.tenant_id = b.tenant_id and s.id = b.service_id
+  join app_public.resource r on r.tenant_id = b.tenant_id and r.id = resource
+  where b.tenant_id = tenant and b.id = booking;
+$function$;
+comment on function app_private.allocation_busy(tenant uuid, booking uuid, resource uuid) is 'The busy range of a resource for a booking: appointment plus service and resource buffers.';
+revoke execute on function app_private.allocation_busy(tenant uuid, booking uuid, resource uuid) from public;
+
+CREATE OR REPLACE FUNCTION app_private.assert_search_window(during tstzrange)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+declare
+  max_days integer;
+begin
+  if during is null or isempty(during) or lower_inf(during) or upper_inf(during) then
+    raise exception 'The search window must be a non-empty range with both ends' using errcode = 'WINUB';
+  end if;
+  select t.max_search_days into max_days from app_public.tenant t where t.id = app_public.current_tenant_id();
+  if upper(during) - lower(during) > make_interval(days => coalesce(max_days, 62)) then
+    raise exception 'The search window is longer than % days', coalesce(max_days, 62)
+      using errcode = 'WINLG', hint = 'Ask for a shorter window, or raise tenant.max_search_days.';
+  end if;
+end;
+$function$;
+comment on function app_private.assert_search_window(during tstzrange) is 'Raises WINUB for empty or unbounded windows and WINLG for windows over the tenant''s maximum.';
+revoke execute on function app_private.assert_search_window(during tstzrange) from public;
+grant execute on function app_private.assert_search_window(during tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.authenticate(tenant_slug text, email text, password text)
+ RETURNS TABLE(role text, tenant_id uuid, user_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+declare
+  t_id uuid := app_private.tenant_id_by_slug(tenant_slug);
+  u app_public.app_user;
+  hash text;
+  member_role app_public.membership_role;
+  is_customer boolean;
+begin
+  select * into u from app_public.app_user where app_user.email = authenticate.email::citext;
+  select s.password_hash into hash from app_private.user_secret s where s.user_id = u.id;
+  -- Compare against a fixed hash when there is none, so timing does not reveal unknown emails.
+  if crypt(password, coalesce(hash, '$2a$10$CwTycUXWue0Thq9StjUM0uJ8.m5oXr4ZkPBCr4KsrZ7IHJqZ0JQ6a')) is distinct from hash
+     or t_id is null then
+    raise exception 'Wrong tenant, email or password' using errcode = 'CREDS';
+  end if;
+  select m.role into member_role from app_public.membership m where m.tenant_id = t_id and m.user_id = u.id;
+  if member_role is not null then
+    return query select 'app_' || member_role::text, t_id, u.id;
+    return;
+  end if;
+  select exists (select 1 from app_public.customer c where c.tenant_id = t_id and c.user_id = u.id) into is_customer;
+  if is_customer then
+    return query select 'app_customer'::text, t_id, u.id;
+    return;
+  end if;
+  raise exception 'Wrong tenant, email or password' using errcode = 'CREDS';
+end;
+$function$;
+comment on function app_private.authenticate(tenant_slug text, email text, password text) is 'Checks a password login for a tenant; returns the API role, tenant and user, or raises CREDS.';
+revoke execute on function app_private.authenticate(tenant_slug text, email text, password text) from public;
+grant execute on function app_private.authenticate(tenant_slug text, email text, password text) to app_anonymous;
+
+CREATE OR REPLACE FUNCTION app_private.bi_tenant_id()
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select tenant_id from app_private.bi_login where role_name = session_user;
+$function$;
+comment on function app_private.bi_tenant_id() is 'The tenant of the BI login role of this session (session_user cannot be changed by the session).';
+revoke execute on function app_private.bi_tenant_id() from public;
+grant execute on function app_private.bi_tenant_id() to app_bi;
+
 CREATE OR REPLACE FUNCTION app_private.enqueue_job(task text, payload json DEFAULT '{}'::json, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, job_key text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
@@ -350,6 +1010,59 @@ end;
 $function$;
 comment on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) is 'Queues a graphile-worker job in the caller''s transaction: it runs once after commit, never after rollback.';
 revoke execute on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) from public;
+
+CREATE OR REPLACE FUNCTION app_private.free_intervals(resource_ids uuid[], during tstzrange)
+ RETURNS TABLE(resource_id uuid, free tstzrange)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  with res as (
+    select r.id, r.location_id, r.tenant_id
+    from app_public.resource r
+    where r.tenant_id = app_public.current_tenant_id() and r.id = any(resource_ids) and r.active
+  ),
+  worked as (
+    select t.resource_id,
+           tstzrange(app_public.to_utc(d::date + t.start_time, t.time_zone), app_public.to_utc(d::date + t.end_time, t.time_zone), '[)') as r
+    from res
+    join app_public.availability_template t on t.tenant_id = res.tenant_id and t.resource_id = res.id
+    cross join lateral generate_series(((lower(during) at time zone t.time_zone)::date - 1)::timestamp,
+                                       ((upper(during) at time zone t.time_zone)::date)::timestamp, interval '1 day') d
+    where extract(isodow from d) = t.weekday
+      and (t.valid_from is null or d::date >= t.valid_from)
+      and (t.valid_to is null or d::date <= t.valid_to)
+  ),
+  overrides as (
+    select res.id as resource_id, o.kind, o.during as r
+    from res
+    join app_public.availability_override o on o.tenant_id = res.tenant_id
+      and (o.resource_id = res.id or o.location_id = res.location_id)
+      and o.during && during
+  ),
+  busy as (
+    select a.resource_id, a.busy as r
+    from app_public.booking_allocation a
+    join res on a.tenant_id = res.tenant_id and a.resource_id = res.id
+    where a.active and a.busy && during
+  ),
+  combined as (
+    select res.id as resource_id,
+      (
+        (coalesce((select range_agg(w.r) from worked w where w.resource_id = res.id), '{}'::tstzmultirange)
+         + coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'open'), '{}'::tstzmultirange))
+        - coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'closed'), '{}'::tstzmultirange)
+        - coalesce((select range_agg(b.r) from busy b where b.resource_id = res.id), '{}'::tstzmultirange)
+      ) * tstzmultirange(during) as free
+    from res
+  )
+  select c.resource_id, f
+  from combined c cross join lateral unnest(c.free) as f
+  order by c.resource_id, lower(f);
+$function$;
+comment on function app_private.free_intervals(resource_ids uuid[], during tstzrange) is 'Free, merged, sorted intervals of many resources of the caller''s tenant in a window (definer; filters by tenant).';
+revoke execute on function app_private.free_intervals(resource_ids uuid[], during tstzrange) from public;
+grant execute on function app_private.free_intervals(resource_ids uuid[], during tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.refresh_time_zone_names()
  RETURNS integer
@@ -368,3 +1081,127 @@ end;
 $function$;
 comment on function app_private.refresh_time_zone_names() is 'Rebuilds app_hidden.time_zone_name from this server''s tzdata; returns the number of zones.';
 revoke execute on function app_private.refresh_time_zone_names() from public;
+
+CREATE OR REPLACE FUNCTION app_private.resource_time_zone(tenant uuid, resource uuid)
+ RETURNS text
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select coalesce(r.time_zone, l.time_zone)
+  from app_public.resource r
+  join app_public.location l on l.tenant_id = r.tenant_id and l.id = r.location_id
+  where r.tenant_id = tenant and r.id = resource;
+$function$;
+comment on function app_private.resource_time_zone(tenant uuid, resource uuid) is 'A resource''s own zone, else its location''s (used by triggers).';
+revoke execute on function app_private.resource_time_zone(tenant uuid, resource uuid) from public;
+
+CREATE OR REPLACE FUNCTION app_private.set_password(user_id uuid, password text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+begin
+  if length(password) < 10 then
+    raise exception 'Passwords need at least 10 characters' using errcode = 'WEAKP';
+  end if;
+  insert into app_private.user_secret (user_id, password_hash) values (set_password.user_id, crypt(password, gen_salt('bf', 10)))
+  on conflict on constraint user_secret_pkey do update set password_hash = excluded.password_hash, updated_at = now();
+end;
+$function$;
+comment on function app_private.set_password(user_id uuid, password text) is 'Stores a bcrypt hash of the password (WEAKP under 10 characters). Owner-only.';
+revoke execute on function app_private.set_password(user_id uuid, password text) from public;
+
+CREATE OR REPLACE FUNCTION app_private.tenant_id_by_slug(tenant_slug text)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select id from app_public.tenant where slug = tenant_slug::citext;
+$function$;
+comment on function app_private.tenant_id_by_slug(tenant_slug text) is 'The id of the tenant with this slug (definer: reads the whole registry), or null.';
+revoke execute on function app_private.tenant_id_by_slug(tenant_slug text) from public;
+grant execute on function app_private.tenant_id_by_slug(tenant_slug text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.tg_availability_override__resolve_local()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  if new.starts_local is not null then
+    new.time_zone := coalesce(new.time_zone,
+      case when new.resource_id is not null then app_private.resource_time_zone(new.tenant_id, new.resource_id)
+           else (select l.time_zone from app_public.location l where l.tenant_id = new.tenant_id and l.id = new.location_id) end);
+    if new.ends_local <= new.starts_local then
+      raise exception 'Override ends (%) before it starts (%)', new.ends_local, new.starts_local using errcode = '23514';
+    end if;
+    new.during := tstzrange(app_public.to_utc(new.starts_local, new.time_zone), app_public.to_utc(new.ends_local, new.time_zone), '[)');
+  end if;
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_availability_override__resolve_local() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_availability_template__fill_zone()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  new.time_zone := coalesce(new.time_zone, app_private.resource_time_zone(new.tenant_id, new.resource_id));
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_availability_template__fill_zone() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking__defaults()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  if new.ends_at is null then
+    select new.starts_at + make_interval(mins => s.duration_minutes) into new.ends_at
+    from app_public.service s where s.tenant_id = new.tenant_id and s.id = new.service_id;
+  end if;
+  new.updated_at := now();
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__defaults() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking__sync_allocations()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  -- Re-deriving fires the allocation trigger; the exclusion constraint re-checks moved times.
+  update app_public.booking_allocation a set busy = a.busy
+  where a.tenant_id = new.tenant_id and a.booking_id = new.id;
+  return null;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__sync_allocations() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking_allocation__derive()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  new.busy := app_private.allocation_busy(new.tenant_id, new.booking_id, new.resource_id);
+  new.active := (select b.status in ('pending_approval', 'confirmed') from app_public.booking b
+                 where b.tenant_id = new.tenant_id and b.id = new.booking_id);
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_booking_allocation__derive() from public;

@@ -1,10 +1,12 @@
 // The PostGraphile preset: one table of contents for the GraphQL API.
+import { randomBytes } from 'node:crypto';
 import { PgSimplifyInflectionPreset } from '@graphile/simplify-inflection';
 import { makePgService } from 'postgraphile/adaptors/pg';
 import type {} from 'postgraphile/grafserv/express/v4';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { anonymousIdentity, pgSettingsFor, type IdentifiedRequest } from './auth.ts';
 import type { GraphQLError } from 'postgraphile/graphql';
+import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
 
 export interface PresetOptions {
   /** The authenticator connection; each request switches role through pgSettings. */
@@ -12,6 +14,9 @@ export interface PresetOptions {
   graphiql: boolean;
   maskError?: (error: GraphQLError) => GraphQLError;
   poolMax?: number;
+  /** Signs the tokens `login` returns; a random one when only the schema is built. */
+  jwtSecret?: string;
+  tokenTtlSeconds?: number;
 }
 
 export function makePreset(options: PresetOptions): GraphileConfig.Preset {
@@ -19,6 +24,9 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
     extends: [
       PostGraphileAmberPreset, // tables, relations, connections, CRUD mutations, computed columns
       PgSimplifyInflectionPreset, // `locations` and `location.services` instead of allLocations/servicesByLocationId
+    ],
+    plugins: [
+      makeLoginPlugin({ jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'), ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 }), // login → JWT
     ],
     pgServices: [
       makePgService({

@@ -97,7 +97,12 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     }
   });
 
-  const preset = makePreset({ connectionString: options.authDatabaseUrl, graphiql: options.graphiql, maskError: makeMaskError(logger) });
+  const preset = makePreset({
+    connectionString: options.authDatabaseUrl,
+    graphiql: options.graphiql,
+    maskError: makeMaskError(logger),
+    jwtSecret: options.jwtSecret,
+  });
   const pgl = postgraphile(preset);
   const serv = pgl.createServ(grafserv);
   await serv.addTo(app as never, server);

@@ -5,6 +5,12 @@
 
 import type { ColumnType } from "kysely";
 
+export type AppPublicBookingStatus = "cancelled" | "completed" | "confirmed" | "no_show" | "pending_approval";
+
+export type AppPublicMembershipRole = "admin" | "staff";
+
+export type AppPublicOverrideKind = "closed" | "open";
+
 export type AppPublicResourceKind = "equipment" | "practitioner" | "room" | "virtual";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -31,6 +37,11 @@ export interface AppHiddenTimeZoneName {
   name: string;
 }
 
+export interface AppPrivateBiLogin {
+  role_name: string;
+  tenant_id: string;
+}
+
 export interface AppPrivateInstallation {
   key: string;
   updated_at: Generated<Timestamp>;
@@ -49,6 +60,141 @@ export interface AppPrivateOutbox {
   tenant_id: string | null;
 }
 
+export interface AppPrivateUserSecret {
+  password_hash: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface AppPublicAppUser {
+  created_at: Generated<Timestamp>;
+  email: string;
+  id: Generated<string>;
+  name: string;
+}
+
+export interface AppPublicAvailabilityOverride {
+  created_at: Generated<Timestamp>;
+  /**
+   * @hasDefault
+   * The instants covered, half-open; computed from the local times when those are given.
+   */
+  during: string;
+  ends_local: Timestamp | null;
+  id: Generated<string>;
+  kind: AppPublicOverrideKind;
+  location_id: string | null;
+  /**
+   * Shown to staff (e.g. "Holiday"); not visible to customers.
+   */
+  reason: string | null;
+  resource_id: string | null;
+  /**
+   * Local start in time_zone; when given, during is computed from it.
+   */
+  starts_local: Timestamp | null;
+  tenant_id: Generated<string>;
+  /**
+   * Zone of starts_local/ends_local; defaults to the resource's or location's zone.
+   */
+  time_zone: string | null;
+}
+
+export interface AppPublicAvailabilityTemplate {
+  created_at: Generated<Timestamp>;
+  /**
+   * Local end time, after start_time; 24:00 means midnight at the end of the day. Overnight shifts are two templates.
+   */
+  end_time: string;
+  id: Generated<string>;
+  resource_id: string;
+  start_time: string;
+  tenant_id: Generated<string>;
+  /**
+   * @hasDefault
+   * IANA zone of the times; defaults to the resource's zone (its own, else its location's).
+   */
+  time_zone: string;
+  /**
+   * First local date the pattern applies (inclusive); null: always.
+   */
+  valid_from: Timestamp | null;
+  /**
+   * Last local date the pattern applies (inclusive); null: open-ended.
+   */
+  valid_to: Timestamp | null;
+  /**
+   * ISO weekday: 1 = Monday ... 7 = Sunday.
+   */
+  weekday: number;
+}
+
+export interface AppPublicBooking {
+  created_at: Generated<Timestamp>;
+  /**
+   * The user who created it (null for anonymous or system bookings).
+   */
+  created_by: Generated<string | null>;
+  customer_id: string;
+  /**
+   * Zone to show this booking in (the customer's choice); null: the location's.
+   */
+  display_time_zone: string | null;
+  /**
+   * @hasDefault
+   * End instant; defaults to starts_at plus the service duration (absolute minutes).
+   */
+  ends_at: Timestamp;
+  id: Generated<string>;
+  /**
+   * Client-chosen key: a retry with the same key finds the same booking.
+   */
+  idempotency_key: string | null;
+  notes: string | null;
+  service_id: string;
+  starts_at: Timestamp;
+  status: Generated<AppPublicBookingStatus>;
+  tenant_id: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AppPublicBookingAllocation {
+  /**
+   * @behavior -insert -update
+   * True while the booking is pending approval or confirmed (maintained from the booking status).
+   */
+  active: Generated<boolean>;
+  booking_id: string;
+  /**
+   * @hasDefault
+   * @behavior -insert -update
+   * Computed: booking times widened by the service and resource buffers.
+   */
+  busy: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  requirement_id: string | null;
+  resource_id: string;
+  tenant_id: Generated<string>;
+}
+
+export interface AppPublicCustomer {
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  id: Generated<string>;
+  name: string;
+  phone: string | null;
+  /**
+   * Zone the customer wants times shown in.
+   */
+  preferred_time_zone: string | null;
+  tenant_id: Generated<string>;
+  /**
+   * The login of this customer, if they have one.
+   */
+  user_id: string | null;
+}
+
 export interface AppPublicLocation {
   address: string | null;
   created_at: Generated<Timestamp>;
@@ -65,8 +211,32 @@ export interface AppPublicLocation {
   time_zone: string;
 }
 
+export interface AppPublicMembership {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  role: AppPublicMembershipRole;
+  tenant_id: Generated<string>;
+  user_id: string;
+}
+
+export interface AppPublicRequirementPreference {
+  id: Generated<string>;
+  requirement_id: string;
+  resource_id: string;
+  tenant_id: Generated<string>;
+  weight: Generated<number>;
+}
+
 export interface AppPublicResource {
   active: Generated<boolean>;
+  /**
+   * Turnover time this resource needs after any appointment (e.g. room cleaning).
+   */
+  buffer_after_minutes: Generated<number>;
+  /**
+   * Set-up time this resource needs before any appointment (added to the service's).
+   */
+  buffer_before_minutes: Generated<number>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   kind: AppPublicResourceKind;
@@ -99,17 +269,48 @@ export interface AppPublicService {
   duration_minutes: number;
   id: Generated<string>;
   location_id: string;
+  /**
+   * Latest start: now plus this many days.
+   */
+  max_advance_days: Generated<number>;
+  /**
+   * Earliest start: now plus this many minutes.
+   */
+  min_notice_minutes: Generated<number>;
   name: string;
   /**
    * Price in the currency's minor unit.
    */
   price_cents: Generated<number>;
+  /**
+   * Offered start times are this many minutes apart, counted from local midnight at the location.
+   */
+  slot_step_minutes: Generated<number>;
+  tenant_id: Generated<string>;
+}
+
+export interface AppPublicServiceRequirement {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  quantity: Generated<number>;
+  /**
+   * Optional requirements are filled when possible and never block a slot.
+   */
+  required: Generated<boolean>;
+  required_tags: Generated<string[]>;
+  resource_kind: AppPublicResourceKind;
+  service_id: string;
   tenant_id: Generated<string>;
 }
 
 export interface AppPublicTenant {
   created_at: Generated<Timestamp>;
   id: Generated<string>;
+  /**
+   * Longest availability window one search may ask for, in days (default 62).
+   */
+  max_search_days: Generated<number>;
   name: string;
   /**
    * URL-safe name; anonymous visitors address a tenant by it.
@@ -119,10 +320,21 @@ export interface AppPublicTenant {
 
 export interface DB {
   "app_hidden.time_zone_name": AppHiddenTimeZoneName;
+  "app_private.bi_login": AppPrivateBiLogin;
   "app_private.installation": AppPrivateInstallation;
   "app_private.outbox": AppPrivateOutbox;
+  "app_private.user_secret": AppPrivateUserSecret;
+  "app_public.app_user": AppPublicAppUser;
+  "app_public.availability_override": AppPublicAvailabilityOverride;
+  "app_public.availability_template": AppPublicAvailabilityTemplate;
+  "app_public.booking": AppPublicBooking;
+  "app_public.booking_allocation": AppPublicBookingAllocation;
+  "app_public.customer": AppPublicCustomer;
   "app_public.location": AppPublicLocation;
+  "app_public.membership": AppPublicMembership;
+  "app_public.requirement_preference": AppPublicRequirementPreference;
   "app_public.resource": AppPublicResource;
   "app_public.service": AppPublicService;
+  "app_public.service_requirement": AppPublicServiceRequirement;
   "app_public.tenant": AppPublicTenant;
 }
