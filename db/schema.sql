@@ -15,7 +15,7 @@ create extension if not exists pgcrypto;
 
 create schema app_public;
 comment on schema app_public is 'What the GraphQL API exposes.';
-grant usage on schema app_public to app_admin, app_anonymous, app_customer, app_staff;
+grant usage on schema app_public to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
 create schema app_hidden;
 comment on schema app_hidden is 'Granted to API roles but not exposed in GraphQL.';
@@ -74,12 +74,13 @@ alter table app_public.app_user add constraint app_user_email_key UNIQUE (email)
 alter table app_public.app_user add constraint app_user_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.app_user add constraint app_user_pkey PRIMARY KEY (id);
 alter table app_public.app_user enable row level security;
-create policy "Users rename themselves" on app_public.app_user as permissive for update to app_admin, app_customer, app_staff using ((id = ( SELECT app_public.current_user_id() AS current_user_id)));
-create policy "Users see themselves and staff see their tenant's people" on app_public.app_user as permissive for select to app_admin, app_customer, app_staff using (((id = ( SELECT app_public.current_user_id() AS current_user_id)) OR ((CURRENT_USER = ANY (ARRAY['app_staff'::name, 'app_admin'::name])) AND ((EXISTS ( SELECT 1
+create policy "Customers see themselves" on app_public.app_user as permissive for select to app_customer using ((id = ( SELECT app_public.current_user_id() AS current_user_id)));
+create policy "Staff see themselves and their tenant's people" on app_public.app_user as permissive for select to app_admin, app_staff using (((id = ( SELECT app_public.current_user_id() AS current_user_id)) OR (EXISTS ( SELECT 1
    FROM app_public.membership m
   WHERE ((m.user_id = app_user.id) AND (m.tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id))))) OR (EXISTS ( SELECT 1
    FROM app_public.customer c
-  WHERE ((c.user_id = app_user.id) AND (c.tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)))))))));
+  WHERE ((c.user_id = app_user.id) AND (c.tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)))))));
+create policy "Users rename themselves" on app_public.app_user as permissive for update to app_admin, app_customer, app_staff using ((id = ( SELECT app_public.current_user_id() AS current_user_id)));
 comment on table app_public.app_user is 'A person who can log in; belongs to tenants through memberships (staff) or customer records.';
 grant select on table app_public.app_user to app_admin, app_customer, app_staff;
 grant update (name) on table app_public.app_user to app_admin, app_customer, app_staff;
@@ -1011,58 +1012,69 @@ $function$;
 comment on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) is 'Queues a graphile-worker job in the caller''s transaction: it runs once after commit, never after rollback.';
 revoke execute on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) from public;
 
-CREATE OR REPLACE FUNCTION app_private.free_intervals(resource_ids uuid[], during tstzrange)
+CREATE OR REPLACE FUNCTION app_private.free_intervals(resource_ids uuid[], search_window tstzrange)
  RETURNS TABLE(resource_id uuid, free tstzrange)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
+#variable_conflict use_column
+begin
+  -- PL/pgSQL (not SQL) so the plan of this query is cached across calls in a session.
+  return query
   with res as (
     select r.id, r.location_id, r.tenant_id
     from app_public.resource r
     where r.tenant_id = app_public.current_tenant_id() and r.id = any(resource_ids) and r.active
   ),
   worked as (
-    select t.resource_id,
-           tstzrange(app_public.to_utc(d::date + t.start_time, t.time_zone), app_public.to_utc(d::date + t.end_time, t.time_zone), '[)') as r
+    -- A template time inside a DST gap shifts forward and may pass its end: such a day is empty.
+    select t.resource_id, range_agg(tstzrange(s.starts, greatest(s.starts, s.ends), '[)')) as m
     from res
     join app_public.availability_template t on t.tenant_id = res.tenant_id and t.resource_id = res.id
-    cross join lateral generate_series(((lower(during) at time zone t.time_zone)::date - 1)::timestamp,
-                                       ((upper(during) at time zone t.time_zone)::date)::timestamp, interval '1 day') d
+    cross join lateral generate_series(((lower(search_window) at time zone t.time_zone)::date - 1)::timestamp,
+                                       ((upper(search_window) at time zone t.time_zone)::date)::timestamp, interval '1 day') d
+    cross join lateral (select app_public.to_utc(d::date + t.start_time, t.time_zone) as starts,
+                               app_public.to_utc(d::date + t.end_time, t.time_zone) as ends) s
     where extract(isodow from d) = t.weekday
       and (t.valid_from is null or d::date >= t.valid_from)
       and (t.valid_to is null or d::date <= t.valid_to)
+    group by t.resource_id
   ),
   overrides as (
-    select res.id as resource_id, o.kind, o.during as r
+    select res.id as resource_id,
+           range_agg(o.during) filter (where o.kind = 'open') as open_m,
+           range_agg(o.during) filter (where o.kind = 'closed') as closed_m
     from res
     join app_public.availability_override o on o.tenant_id = res.tenant_id
       and (o.resource_id = res.id or o.location_id = res.location_id)
-      and o.during && during
+      and o.during && search_window
+    group by res.id
   ),
   busy as (
-    select a.resource_id, a.busy as r
+    select a.resource_id, range_agg(a.busy) as m
     from app_public.booking_allocation a
     join res on a.tenant_id = res.tenant_id and a.resource_id = res.id
-    where a.active and a.busy && during
+    where a.active and a.busy && search_window
+    group by a.resource_id
   ),
   combined as (
     select res.id as resource_id,
-      (
-        (coalesce((select range_agg(w.r) from worked w where w.resource_id = res.id), '{}'::tstzmultirange)
-         + coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'open'), '{}'::tstzmultirange))
-        - coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'closed'), '{}'::tstzmultirange)
-        - coalesce((select range_agg(b.r) from busy b where b.resource_id = res.id), '{}'::tstzmultirange)
-      ) * tstzmultirange(during) as free
+      ((coalesce(w.m, '{}') + coalesce(o.open_m, '{}')) - coalesce(o.closed_m, '{}') - coalesce(b.m, '{}'))
+        * tstzmultirange(search_window) as free
     from res
+    left join worked w on w.resource_id = res.id
+    left join overrides o on o.resource_id = res.id
+    left join busy b on b.resource_id = res.id
   )
   select c.resource_id, f
   from combined c cross join lateral unnest(c.free) as f
   order by c.resource_id, lower(f);
+end;
 $function$;
-comment on function app_private.free_intervals(resource_ids uuid[], during tstzrange) is 'Free, merged, sorted intervals of many resources of the caller''s tenant in a window (definer; filters by tenant).';
-revoke execute on function app_private.free_intervals(resource_ids uuid[], during tstzrange) from public;
-grant execute on function app_private.free_intervals(resource_ids uuid[], during tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
+comment on function app_private.free_intervals(resource_ids uuid[], search_window tstzrange) is 'Free, merged, sorted intervals of many resources of the caller''s tenant in a window (definer; filters by tenant).';
+revoke execute on function app_private.free_intervals(resource_ids uuid[], search_window tstzrange) from public;
+grant execute on function app_private.free_intervals(resource_ids uuid[], search_window tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.refresh_time_zone_names()
  RETURNS integer
@@ -1139,7 +1151,9 @@ begin
     if new.ends_local <= new.starts_local then
       raise exception 'Override ends (%) before it starts (%)', new.ends_local, new.starts_local using errcode = '23514';
     end if;
-    new.during := tstzrange(app_public.to_utc(new.starts_local, new.time_zone), app_public.to_utc(new.ends_local, new.time_zone), '[)');
+    -- Local times inside a DST gap shift forward; a range that collapses becomes empty and fails the check.
+    new.during := tstzrange(app_public.to_utc(new.starts_local, new.time_zone),
+                            greatest(app_public.to_utc(new.starts_local, new.time_zone), app_public.to_utc(new.ends_local, new.time_zone)), '[)');
   end if;
   return new;
 end;

@@ -1,5 +1,5 @@
 --! Previous: sha1:bb92108540490903ec5478c93dff8d51f5a64a1c
---! Hash: sha1:a9802673671e3f18077f0391d821f255477b41c3
+--! Hash: sha1:cbdc2bb2564b1b10966da45c07963373ca5cf741
 --! Message: scheduling domain
 
 -- 000002: the scheduling domain. Working patterns and overrides, service requirements, users and
@@ -398,7 +398,9 @@ begin
     if new.ends_local <= new.starts_local then
       raise exception 'Override ends (%) before it starts (%)', new.ends_local, new.starts_local using errcode = '23514';
     end if;
-    new.during := tstzrange(app_public.to_utc(new.starts_local, new.time_zone), app_public.to_utc(new.ends_local, new.time_zone), '[)');
+    -- Local times inside a DST gap shift forward; a range that collapses becomes empty and fails the check.
+    new.during := tstzrange(app_public.to_utc(new.starts_local, new.time_zone),
+                            greatest(app_public.to_utc(new.starts_local, new.time_zone), app_public.to_utc(new.ends_local, new.time_zone)), '[)');
   end if;
   return new;
 end;
@@ -660,53 +662,64 @@ create trigger _200_sync_allocations after update of status, starts_at, ends_at 
 -- overrides, minus active allocations; intersected with the window. Inactive resources have none.
 -- SECURITY DEFINER so every role computes from all allocations (customers may not read bookings);
 -- it filters by the caller's tenant itself.
-create function app_private.free_intervals(resource_ids uuid[], during tstzrange)
+create function app_private.free_intervals(resource_ids uuid[], search_window tstzrange)
   returns table (resource_id uuid, free tstzrange)
-  language sql stable security definer
+  language plpgsql stable security definer
   set search_path = pg_catalog, public
 as $$
+#variable_conflict use_column
+begin
+  -- PL/pgSQL (not SQL) so the plan of this query is cached across calls in a session.
+  return query
   with res as (
     select r.id, r.location_id, r.tenant_id
     from app_public.resource r
     where r.tenant_id = app_public.current_tenant_id() and r.id = any(resource_ids) and r.active
   ),
   worked as (
-    select t.resource_id,
-           tstzrange(app_public.to_utc(d::date + t.start_time, t.time_zone), app_public.to_utc(d::date + t.end_time, t.time_zone), '[)') as r
+    -- A template time inside a DST gap shifts forward and may pass its end: such a day is empty.
+    select t.resource_id, range_agg(tstzrange(s.starts, greatest(s.starts, s.ends), '[)')) as m
     from res
     join app_public.availability_template t on t.tenant_id = res.tenant_id and t.resource_id = res.id
-    cross join lateral generate_series(((lower(during) at time zone t.time_zone)::date - 1)::timestamp,
-                                       ((upper(during) at time zone t.time_zone)::date)::timestamp, interval '1 day') d
+    cross join lateral generate_series(((lower(search_window) at time zone t.time_zone)::date - 1)::timestamp,
+                                       ((upper(search_window) at time zone t.time_zone)::date)::timestamp, interval '1 day') d
+    cross join lateral (select app_public.to_utc(d::date + t.start_time, t.time_zone) as starts,
+                               app_public.to_utc(d::date + t.end_time, t.time_zone) as ends) s
     where extract(isodow from d) = t.weekday
       and (t.valid_from is null or d::date >= t.valid_from)
       and (t.valid_to is null or d::date <= t.valid_to)
+    group by t.resource_id
   ),
   overrides as (
-    select res.id as resource_id, o.kind, o.during as r
+    select res.id as resource_id,
+           range_agg(o.during) filter (where o.kind = 'open') as open_m,
+           range_agg(o.during) filter (where o.kind = 'closed') as closed_m
     from res
     join app_public.availability_override o on o.tenant_id = res.tenant_id
       and (o.resource_id = res.id or o.location_id = res.location_id)
-      and o.during && during
+      and o.during && search_window
+    group by res.id
   ),
   busy as (
-    select a.resource_id, a.busy as r
+    select a.resource_id, range_agg(a.busy) as m
     from app_public.booking_allocation a
     join res on a.tenant_id = res.tenant_id and a.resource_id = res.id
-    where a.active and a.busy && during
+    where a.active and a.busy && search_window
+    group by a.resource_id
   ),
   combined as (
     select res.id as resource_id,
-      (
-        (coalesce((select range_agg(w.r) from worked w where w.resource_id = res.id), '{}'::tstzmultirange)
-         + coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'open'), '{}'::tstzmultirange))
-        - coalesce((select range_agg(o.r) from overrides o where o.resource_id = res.id and o.kind = 'closed'), '{}'::tstzmultirange)
-        - coalesce((select range_agg(b.r) from busy b where b.resource_id = res.id), '{}'::tstzmultirange)
-      ) * tstzmultirange(during) as free
+      ((coalesce(w.m, '{}') + coalesce(o.open_m, '{}')) - coalesce(o.closed_m, '{}') - coalesce(b.m, '{}'))
+        * tstzmultirange(search_window) as free
     from res
+    left join worked w on w.resource_id = res.id
+    left join overrides o on o.resource_id = res.id
+    left join busy b on b.resource_id = res.id
   )
   select c.resource_id, f
   from combined c cross join lateral unnest(c.free) as f
   order by c.resource_id, lower(f);
+end;
 $$;
 comment on function app_private.free_intervals(uuid[], tstzrange) is
   'Free, merged, sorted intervals of many resources of the caller''s tenant in a window (definer; filters by tenant).';
@@ -859,12 +872,13 @@ create policy "Staff remove overrides" on app_public.availability_override
   for delete to app_staff, app_admin using (tenant_id = (select app_public.current_tenant_id()));
 
 -- Users: yourself, and (for staff) the members and customers of your tenant.
-create policy "Users see themselves and staff see their tenant's people" on app_public.app_user
-  for select to app_customer, app_staff, app_admin
+create policy "Customers see themselves" on app_public.app_user
+  for select to app_customer using (id = (select app_public.current_user_id()));
+create policy "Staff see themselves and their tenant's people" on app_public.app_user
+  for select to app_staff, app_admin
   using (id = (select app_public.current_user_id())
-         or (current_user in ('app_staff', 'app_admin') and (
-               exists (select 1 from app_public.membership m where m.user_id = app_user.id and m.tenant_id = (select app_public.current_tenant_id()))
-               or exists (select 1 from app_public.customer c where c.user_id = app_user.id and c.tenant_id = (select app_public.current_tenant_id())))));
+         or exists (select 1 from app_public.membership m where m.user_id = app_user.id and m.tenant_id = (select app_public.current_tenant_id()))
+         or exists (select 1 from app_public.customer c where c.user_id = app_user.id and c.tenant_id = (select app_public.current_tenant_id())));
 create policy "Users rename themselves" on app_public.app_user
   for update to app_customer, app_staff, app_admin using (id = (select app_public.current_user_id()));
 
@@ -964,6 +978,7 @@ grant delete on app_public.booking to app_admin;
 grant select on app_public.booking_allocation to app_customer, app_staff, app_admin, app_bi;
 grant insert (booking_id, resource_id, requirement_id), update (resource_id, requirement_id), delete on app_public.booking_allocation to app_staff, app_admin;
 
+grant usage on schema app_public to app_bi;
 grant select on app_public.location, app_public.resource, app_public.service to app_bi;
 -- Visitors read whole catalogue rows (active, created_at are not secret): the SQL functions and
 -- computed columns they call read the rows whole.
