@@ -1,7 +1,8 @@
 -- Structure: roles and their attributes, schemas, extensions, row level security on every
--- tenant-owned table, and nothing in app_private reachable by the API roles.
+-- tenant-owned table, pinned search_path on functions, and app_private reachable by the API roles
+-- only through an allow-list of entry points (no table of it, ever).
 begin;
-select plan(46);
+select plan(60);
 
 --------------------------------------------------------------------------------------------------
 -- Roles.
@@ -82,20 +83,25 @@ select has_extension('public', 'pgcrypto', 'extension pgcrypto is installed in p
 select ok(
   (select count(*) from pg_catalog.pg_class
     where relnamespace = 'app_public'::regnamespace and relkind in ('r', 'p')
-      and relname in ('location', 'resource', 'service')) = 3,
-  'app_public has the tables location, resource and service'
+      and relname in ('location', 'resource', 'service', 'service_requirement', 'requirement_preference',
+                      'availability_template', 'availability_override', 'membership', 'customer', 'booking',
+                      'booking_allocation')) = 11,
+  'app_public has the tables location, resource, service and the scheduling domain''s eight tenant tables'
 );
--- should succeed: every table of app_public except tenant has RLS enabled and forced
+-- should succeed: every table of app_public except tenant and app_user has RLS enabled and forced
 select is_empty(
   $$select relname from pg_catalog.pg_class
      where relnamespace = 'app_public'::regnamespace and relkind in ('r', 'p')
-       and relname <> 'tenant'
+       and relname not in ('tenant', 'app_user')
        and not (relrowsecurity and relforcerowsecurity)$$,
-  'every app_public table except tenant has row level security enabled and forced'
+  'every app_public table except tenant and app_user has row level security enabled and forced'
 );
 -- should succeed: tenant has RLS enabled (not forced, so the owner's slug lookup does not recurse)
 select is((select relrowsecurity from pg_catalog.pg_class where oid = 'app_public.tenant'::regclass), true,
   'app_public.tenant has row level security enabled');
+-- should succeed: app_user (global, not tenant-owned) has RLS enabled
+select is((select relrowsecurity from pg_catalog.pg_class where oid = 'app_public.app_user'::regclass), true,
+  'app_public.app_user has row level security enabled');
 
 -- should succeed: no API role may TRUNCATE (which ignores RLS), add triggers or reference app_public tables
 select is_empty(
@@ -121,20 +127,36 @@ select is_empty(
 );
 
 --------------------------------------------------------------------------------------------------
--- app_private is unreachable for the API roles.
+-- app_private: the API roles (and app_bi) may use the schema to call an allow-list of SECURITY
+-- DEFINER entry points; no table, view or sequence of it is granted to them.
 
--- should succeed: no usage (nor create) on the schema
-select schema_privs_are('app_private', 'app_anonymous', array[]::name[], 'app_anonymous has no privileges on schema app_private');
+-- should succeed: USAGE only (no CREATE) on the schema
+select schema_privs_are('app_private', 'app_anonymous', array['USAGE']::name[], 'app_anonymous has only USAGE on schema app_private');
 -- should succeed
-select schema_privs_are('app_private', 'app_customer', array[]::name[], 'app_customer has no privileges on schema app_private');
+select schema_privs_are('app_private', 'app_customer', array['USAGE']::name[], 'app_customer has only USAGE on schema app_private');
 -- should succeed
-select schema_privs_are('app_private', 'app_staff', array[]::name[], 'app_staff has no privileges on schema app_private');
+select schema_privs_are('app_private', 'app_staff', array['USAGE']::name[], 'app_staff has only USAGE on schema app_private');
 -- should succeed
-select schema_privs_are('app_private', 'app_admin', array[]::name[], 'app_admin has no privileges on schema app_private');
+select schema_privs_are('app_private', 'app_admin', array['USAGE']::name[], 'app_admin has only USAGE on schema app_private');
 -- should succeed
-select schema_privs_are('app_private', 'app_bi', array[]::name[], 'app_bi has no privileges on schema app_private');
+select schema_privs_are('app_private', 'app_bi', array['USAGE']::name[], 'app_bi has only USAGE on schema app_private');
 
--- should succeed: no table privileges on the known private tables
+-- should succeed: no table privileges on the secrets and the BI mapping (spelled out for the sensitive tables)
+select table_privs_are('app_private', 'user_secret', 'app_anonymous', array[]::name[], 'app_anonymous has no privileges on app_private.user_secret');
+-- should succeed
+select table_privs_are('app_private', 'user_secret', 'app_customer', array[]::name[], 'app_customer has no privileges on app_private.user_secret');
+-- should succeed
+select table_privs_are('app_private', 'user_secret', 'app_staff', array[]::name[], 'app_staff has no privileges on app_private.user_secret');
+-- should succeed
+select table_privs_are('app_private', 'user_secret', 'app_admin', array[]::name[], 'app_admin has no privileges on app_private.user_secret');
+-- should succeed
+select table_privs_are('app_private', 'user_secret', 'app_bi', array[]::name[], 'app_bi has no privileges on app_private.user_secret');
+-- should succeed
+select table_privs_are('app_private', 'bi_login', 'app_bi', array[]::name[], 'app_bi has no privileges on app_private.bi_login');
+-- should succeed
+select table_privs_are('app_private', 'bi_login', 'app_admin', array[]::name[], 'app_admin has no privileges on app_private.bi_login');
+
+-- should succeed: no table privileges on the foundation's private tables
 select table_privs_are('app_private', 'installation', 'app_anonymous', array[]::name[], 'app_anonymous has no privileges on app_private.installation');
 -- should succeed
 select table_privs_are('app_private', 'installation', 'app_customer', array[]::name[], 'app_customer has no privileges on app_private.installation');
@@ -170,15 +192,57 @@ select is_empty(
        and pg_catalog.has_sequence_privilege(r.oid, c.oid, p.priv)$$,
   'no API role or app_bi has any privilege on a table, view or sequence of app_private'
 );
--- should succeed: nor may they execute any app_private function (enqueue_job is SECURITY DEFINER)
+
+-- The exact allow-list of app_private functions each role may execute (everything else, e.g.
+-- set_password, enqueue_job, allocation_busy and the trigger functions, stays owner-only).
+-- should succeed: anonymous visitors resolve slugs, log in and search availability
+select set_eq(
+  $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_anonymous', p.oid, 'EXECUTE')$$,
+  array['app_private.tenant_id_by_slug(text)', 'app_private.authenticate(text,text,text)',
+        'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)'],
+  'app_anonymous executes exactly tenant_id_by_slug, authenticate, free_intervals and assert_search_window in app_private');
+-- should succeed: signed-in roles do not need authenticate
+select set_eq(
+  $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_customer', p.oid, 'EXECUTE')$$,
+  array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)'],
+  'app_customer executes exactly tenant_id_by_slug, free_intervals and assert_search_window in app_private');
+-- should succeed
+select set_eq(
+  $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_staff', p.oid, 'EXECUTE')$$,
+  array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)'],
+  'app_staff executes exactly tenant_id_by_slug, free_intervals and assert_search_window in app_private');
+-- should succeed
+select set_eq(
+  $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_admin', p.oid, 'EXECUTE')$$,
+  array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)'],
+  'app_admin executes exactly tenant_id_by_slug, free_intervals and assert_search_window in app_private');
+-- should succeed: BI logins resolve their own tenant mapping
+select set_eq(
+  $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_bi', p.oid, 'EXECUTE')$$,
+  array['app_private.tenant_id_by_slug(text)', 'app_private.bi_tenant_id()'],
+  'app_bi executes exactly tenant_id_by_slug and bi_tenant_id in app_private');
+
+--------------------------------------------------------------------------------------------------
+-- Functions pin search_path (a caller's search_path must not redirect a name inside them).
+
+-- should succeed: every SECURITY DEFINER function of app_private has SET search_path
 select is_empty(
-  $$select r.rolname, p.oid::regprocedure
-      from pg_catalog.pg_proc p
-      cross join pg_catalog.pg_roles r
-     where p.pronamespace = 'app_private'::regnamespace
-       and r.rolname in ('app_anonymous', 'app_customer', 'app_staff', 'app_admin', 'app_bi')
-       and pg_catalog.has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
-  'no API role or app_bi may execute a function of app_private'
+  $$select p.oid::regprocedure from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_private'::regnamespace and p.prosecdef
+       and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search\_path=%')$$,
+  'every SECURITY DEFINER function of app_private pins search_path'
+);
+-- should succeed: every function of app_public has SET search_path
+select is_empty(
+  $$select p.oid::regprocedure from pg_catalog.pg_proc p
+     where p.pronamespace = 'app_public'::regnamespace
+       and not exists (select 1 from unnest(coalesce(p.proconfig, '{}')) c where c like 'search\_path=%')$$,
+  'every function of app_public pins search_path'
 );
 
 select * from finish();
