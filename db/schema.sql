@@ -1148,6 +1148,9 @@ begin
     new.time_zone := coalesce(new.time_zone,
       case when new.resource_id is not null then app_private.resource_time_zone(new.tenant_id, new.resource_id)
            else (select l.time_zone from app_public.location l where l.tenant_id = new.tenant_id and l.id = new.location_id) end);
+    if new.time_zone is null then
+      raise exception 'Override target does not exist in this tenant' using errcode = '23503';
+    end if;
     if new.ends_local <= new.starts_local then
       raise exception 'Override ends (%) before it starts (%)', new.ends_local, new.starts_local using errcode = '23514';
     end if;
@@ -1168,6 +1171,10 @@ CREATE OR REPLACE FUNCTION app_private.tg_availability_template__fill_zone()
 AS $function$
 begin
   new.time_zone := coalesce(new.time_zone, app_private.resource_time_zone(new.tenant_id, new.resource_id));
+  if new.time_zone is null then
+    -- No such resource in this tenant: say so as the foreign key would, before NOT NULL does.
+    raise exception 'Resource % does not exist in this tenant', new.resource_id using errcode = '23503';
+  end if;
   return new;
 end;
 $function$;
@@ -1183,6 +1190,9 @@ begin
   if new.ends_at is null then
     select new.starts_at + make_interval(mins => s.duration_minutes) into new.ends_at
     from app_public.service s where s.tenant_id = new.tenant_id and s.id = new.service_id;
+    if not found then
+      raise exception 'Service % does not exist in this tenant', new.service_id using errcode = '23503';
+    end if;
   end if;
   new.updated_at := now();
   return new;
@@ -1213,6 +1223,9 @@ CREATE OR REPLACE FUNCTION app_private.tg_booking_allocation__derive()
 AS $function$
 begin
   new.busy := app_private.allocation_busy(new.tenant_id, new.booking_id, new.resource_id);
+  if new.busy is null then
+    raise exception 'Booking % or resource % does not exist in this tenant', new.booking_id, new.resource_id using errcode = '23503';
+  end if;
   new.active := (select b.status in ('pending_approval', 'confirmed') from app_public.booking b
                  where b.tenant_id = new.tenant_id and b.id = new.booking_id);
   return new;
