@@ -13,6 +13,7 @@
 import '../server/src/polyfills.ts';
 import pg from 'pg';
 import { startTestApi } from '../tests/helpers/api.ts';
+import { runSlotsBench } from './bench/slots.ts';
 import { startTestServer } from '../tests/helpers/database.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
@@ -253,6 +254,9 @@ try {
   console.log(`\nAPI / baseline, p50 at c=1: ${(api1.p50 / baseline1.p50).toFixed(1)}x; throughput at c=${CONCURRENCY}: ${(api8.perSecond / baseline8.perSecond).toFixed(2)}x of baseline`);
 
   await benchFreeIntervals(db.ownerUrl, db.authUrl);
+
+  console.log('');
+  await runSlotsBench(db, api, (line) => console.log(line));
 } finally {
   await direct.end();
   await api.close();

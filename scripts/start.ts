@@ -4,7 +4,7 @@
 // the children first, then the database; nothing is left running.
 import '../server/src/polyfills.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from '../server/src/config.ts';
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
   node('server', 'server/src/main.ts');
   node('worker', 'worker/src/main.ts');
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-  const built = existsSync(path.join(root, 'web/.next/BUILD_ID'));
+  const built = webBuildIsCurrent();
+  if (!devMode && !built && existsSync(path.join(root, 'web/.next/BUILD_ID'))) say('web build is older than web/ sources; serving in dev mode (run npm run build)');
   const webArgs = devMode || !built
     ? ['dev', 'web', '-p', String(config.webPort), '-H', config.host]
     : ['start', 'web', '-p', String(config.webPort), '-H', config.host];
@@ -75,6 +76,20 @@ async function main(): Promise<void> {
       (config.graphiql ? `  GraphQL IDE:  ${api}/graphiql\n` : '') +
       `  Health:       ${api}/readyz\n\n  Press Ctrl-C to stop.\n\n`,
   );
+}
+
+/** A production build exists and no file under web/ (outside .next) changed after it. */
+function webBuildIsCurrent(): boolean {
+  const buildId = path.join(root, 'web/.next/BUILD_ID');
+  if (!existsSync(buildId)) return false;
+  const builtAt = statSync(buildId).mtimeMs;
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+      if (entry.name === '.next' || entry.name === 'node_modules') return max;
+      const full = path.join(dir, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  return newest(path.join(root, 'web')) <= builtAt;
 }
 
 function launch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {

@@ -6,6 +6,7 @@ import type {} from 'postgraphile/grafserv/express/v4';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { anonymousIdentity, pgSettingsFor, type IdentifiedRequest } from './auth.ts';
 import type { GraphQLError } from 'postgraphile/graphql';
+import { AvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
 import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
 
 export interface PresetOptions {
@@ -27,6 +28,7 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
     ],
     plugins: [
       makeLoginPlugin({ jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'), ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 }), // login → JWT
+      AvailabilityPlugin, // availableSlots, explainAvailability (engine on SQL availability)
     ],
     pgServices: [
       makePgService({

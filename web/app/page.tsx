@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { cache } from 'react';
-import { fetchHomePage } from '../lib/api';
+import { fetchHomePage, fetchNextSlots } from '../lib/api';
 import { ErrorPanel } from './_components/ErrorPanel';
 import { LocationCard } from './_components/LocationCard';
+import { NextSlots } from './_components/NextSlots';
 
 // Rendered on the server for every request; no client-side data fetching.
 export const dynamic = 'force-dynamic';
@@ -29,6 +30,8 @@ export default async function HomePage() {
 
   const { currentTenant, locations } = result.data;
   const nodes = locations?.nodes ?? [];
+  const multiResource = nodes.flatMap((l) => (l.services?.nodes ?? []).filter((s) => (s.requirements?.totalCount ?? 0) >= 2).map((s) => s.rowId));
+  const nextSlots = await fetchNextSlots(multiResource, new Date());
 
   return (
     <main className="page">
@@ -38,6 +41,7 @@ export default async function HomePage() {
           {nodes.length === 1 ? '1 location' : `${nodes.length} locations`}. Times are local to each location.
         </p>
       </header>
+      {nextSlots.ok && nextSlots.data.length > 0 ? <NextSlots locations={nodes} slots={nextSlots.data} /> : null}
       {nodes.length === 0 ? (
         <p className="empty">No locations are published yet.</p>
       ) : (

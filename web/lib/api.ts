@@ -27,7 +27,7 @@ export const HOME_PAGE_QUERY = /* GraphQL */ `
       nodes {
         id name timeZone timeZoneAbbreviation localTime address
         openingHours
-        services(orderBy: NAME_ASC) { nodes { id name description durationMinutes priceCents currency } }
+        services(orderBy: NAME_ASC) { nodes { id rowId name description durationMinutes priceCents currency requirements { totalCount } } }
       }
     }
   }
@@ -35,7 +35,11 @@ export const HOME_PAGE_QUERY = /* GraphQL */ `
 
 export interface ServiceNode {
   id: string;
+  /** The service's UUID (what availableSlots takes). */
+  rowId: string;
   name: string;
+  /** How many kinds of resource the service needs (practitioner, room, device...). */
+  requirements?: { totalCount: number } | null;
   description: string | null;
   durationMinutes: number;
   priceCents: number | null;
@@ -178,6 +182,47 @@ export async function fetchHomePage(config: ApiConfig = apiConfig()): Promise<Ap
     const error = err instanceof ApiError ? err : new ApiError('bad-response', err instanceof Error ? err.message : String(err), { cause: err });
     const cause = error.cause === undefined ? '' : ` (cause: ${describeCause(error.cause)})`;
     console.error(`[web] HomePage query failed: ${error.kind}${error.code ? ` ${error.code}` : ''}: ${error.message}${cause}`);
+    return { ok: false, error: { kind: error.kind, message: error.message, code: error.code, status: error.status } };
+  }
+}
+
+export interface SlotNode {
+  start: string;
+  startLocal: string;
+  abbreviation: string;
+  assignments: { requirementName: string; resources: { name: string }[] }[];
+}
+
+export interface ServiceSlots {
+  serviceId: string;
+  slots: SlotNode[];
+}
+
+/**
+ * The next bookable slots of several services in one request (aliased availableSlots fields),
+ * searching `days` ahead from `now`. Never throws: a failure yields an empty list and a log line.
+ */
+export async function fetchNextSlots(
+  serviceIds: readonly string[],
+  now: Date,
+  options: { days?: number; perService?: number; config?: ApiConfig } = {},
+): Promise<ApiResult<ServiceSlots[]>> {
+  if (serviceIds.length === 0) return { ok: true, data: [] };
+  const days = options.days ?? 7;
+  const first = options.perService ?? 6;
+  const fields = serviceIds
+    .map((_, i) => `s${i}: availableSlots(serviceId: $s${i}, from: $from, to: $to, first: ${first}) {
+        nodes { start startLocal abbreviation assignments { requirementName resources { name } } } }`)
+    .join('\n');
+  const query = `query NextSlots($from: Datetime!, $to: Datetime!, ${serviceIds.map((_, i) => `$s${i}: UUID!`).join(', ')}) {\n${fields}\n}`;
+  const variables: Record<string, unknown> = { from: now.toISOString(), to: new Date(now.getTime() + days * 86_400_000).toISOString() };
+  serviceIds.forEach((id, i) => (variables[`s${i}`] = id));
+  try {
+    const data = await graphqlRequest<Record<string, { nodes: SlotNode[] }>>(query, { operationName: 'NextSlots', variables, config: options.config });
+    return { ok: true, data: serviceIds.map((serviceId, i) => ({ serviceId, slots: data[`s${i}`]?.nodes ?? [] })) };
+  } catch (err) {
+    const error = err instanceof ApiError ? err : new ApiError('bad-response', err instanceof Error ? err.message : String(err));
+    console.error(`[web] NextSlots query failed: ${error.kind}${error.code ? ` ${error.code}` : ''}: ${error.message}`);
     return { ok: false, error: { kind: error.kind, message: error.message, code: error.code, status: error.status } };
   }
 }

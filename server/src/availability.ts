@@ -1,0 +1,293 @@
+// availableSlots and explainAvailability: read everything a search needs from SQL in one call
+// (app_hidden.slot_search_context, built on app_private.free_intervals: one source of truth), run the
+// pure engine, and label the page of results with tzdata abbreviations in one more query.
+import type { PgClient } from 'postgraphile/@dataplan/pg';
+import { candidateReasons, type Layer, type Reason } from './engine/explain.ts';
+import { wallClockStarts } from './engine/grid.ts';
+import { IntervalSet, type Interval } from './engine/intervals.ts';
+import { busyRange, explainStart, findSlots, type SearchInput, type Slot } from './engine/search.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+export const MAX_PAGE_SIZE = 500;
+
+interface ContextCandidate {
+  resourceId: string;
+  name: string;
+  weight: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+}
+interface ContextRequirement {
+  id: string;
+  name: string;
+  quantity: number;
+  required: boolean;
+  kind: string;
+  candidates: ContextCandidate[];
+}
+export interface SearchContext {
+  now: number;
+  service: {
+    id: string;
+    name: string;
+    durationMinutes: number;
+    bufferBeforeMinutes: number;
+    bufferAfterMinutes: number;
+    minNoticeMinutes: number;
+    maxAdvanceDays: number;
+    slotStepMinutes: number;
+    locationId: string;
+  };
+  locationTimeZone: string;
+  displayTimeZone: string;
+  requirements: ContextRequirement[];
+  free: Record<string, [number, number][]>;
+  layers?: (Layer & { resourceId: string })[];
+}
+
+export interface ZonedLabel {
+  local: string;
+  abbreviation: string;
+}
+
+export interface SlotResult {
+  cursor: string;
+  start: string;
+  end: string;
+  startLocal: string;
+  endLocal: string;
+  timeZone: string;
+  abbreviation: string;
+  score: number;
+  assignments: { requirementId: string; requirementName: string; resources: { id: string; name: string }[] }[];
+}
+
+export interface SlotsPage {
+  nodes: SlotResult[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  timeZone: string;
+}
+
+type Query = Pick<PgClient, 'query'>;
+
+/** Builds the engine's input from the SQL context; `from`/`to` bound the start times. */
+export function searchInputFor(context: SearchContext, window: Interval, preferredResourceIds: readonly string[] = []): SearchInput {
+  const { service } = context;
+  const resources = new Map<string, { free: IntervalSet; bufferBeforeMs: number; bufferAfterMs: number; name: string }>();
+  for (const requirement of context.requirements) {
+    for (const candidate of requirement.candidates) {
+      if (resources.has(candidate.resourceId)) continue;
+      resources.set(candidate.resourceId, {
+        free: IntervalSet.fromNormalised(context.free[candidate.resourceId] ?? []),
+        bufferBeforeMs: candidate.bufferBeforeMinutes * MINUTE,
+        bufferAfterMs: candidate.bufferAfterMinutes * MINUTE,
+        name: candidate.name,
+      });
+    }
+  }
+  return {
+    service: { durationMs: service.durationMinutes * MINUTE, bufferBeforeMs: service.bufferBeforeMinutes * MINUTE, bufferAfterMs: service.bufferAfterMinutes * MINUTE },
+    requirements: context.requirements.map((r) => ({ id: r.id, name: r.name, quantity: r.quantity, required: r.required, candidates: r.candidates })),
+    resources,
+    starts: wallClockStarts(window, context.locationTimeZone, service.slotStepMinutes),
+    now: context.now,
+    earliestStart: context.now + service.minNoticeMinutes * MINUTE,
+    latestStart: context.now + service.maxAdvanceDays * DAY,
+    preferredResourceIds: new Set(preferredResourceIds),
+  };
+}
+
+async function loadContext(client: Query, text: string, values: unknown[]): Promise<SearchContext> {
+  const { rows } = await client.query<{ context: SearchContext }>({ text, values });
+  return rows[0]!.context;
+}
+
+// Wall-clock parts and UTC offset of an instant, from ICU (the tzdata Node carries; /readyz checks it
+// agrees with PostgreSQL's). Formatters are cached per zone: constructing one costs more than using it.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function wallClock(instant: number, timeZone: string): { local: string; offset: string } {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of formatter.formatToParts(instant)) parts[part.type] = part.value;
+  return { local: `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`, offset: parts.timeZoneName ?? '' };
+}
+
+/**
+ * Wall-clock time and tzdata abbreviation of many instants in one zone. The abbreviation (MST, CEST,
+ * +0545) is PostgreSQL's, asked once per distinct UTC offset in one query, not once per instant:
+ * ICU would say "GMT+2".
+ */
+export async function zonedLabels(client: Query, instants: number[], timeZone: string): Promise<Map<number, ZonedLabel>> {
+  const clocks = new Map<number, { local: string; offset: string }>();
+  for (const instant of instants) if (!clocks.has(instant)) clocks.set(instant, wallClock(instant, timeZone));
+  const representative = new Map<string, number>();
+  for (const [instant, clock] of clocks) if (!representative.has(clock.offset)) representative.set(clock.offset, instant);
+  const labels = new Map<number, ZonedLabel>();
+  if (representative.size === 0) return labels;
+  const { rows } = await client.query<{ ms: string; abbreviation: string }>({
+    text: `select (extract(epoch from i) * 1000)::bigint::text as ms, (app_public.local_time(i, $2)).abbreviation
+           from unnest($1::timestamptz[]) i`,
+    values: [[...representative.values()].map((ms) => new Date(ms).toISOString()), timeZone],
+  });
+  const byOffset = new Map<string, string>();
+  for (const row of rows) byOffset.set(clocks.get(Number(row.ms))!.offset, row.abbreviation);
+  for (const [instant, clock] of clocks) labels.set(instant, { local: clock.local, abbreviation: byOffset.get(clock.offset)! });
+  return labels;
+}
+
+export const encodeCursor = (start: number) => Buffer.from(`slot:${start}`).toString('base64url');
+export function decodeCursor(cursor: string): number {
+  const match = /^slot:(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new Error('invalid cursor');
+  return Number(match[1]);
+}
+
+export interface SlotQuery {
+  serviceId: string;
+  from: string;
+  to: string;
+  timeZone?: string | null;
+  locationId?: string | null;
+  preferredResourceIds?: readonly string[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export async function availableSlots(client: Query, args: SlotQuery): Promise<SlotsPage> {
+  const context = await loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
+    args.serviceId, args.from, args.to, args.timeZone ?? null, args.locationId ?? null,
+  ]);
+  const window: Interval = [Date.parse(args.from), Date.parse(args.to)];
+  const slots = findSlots(searchInputFor(context, window, args.preferredResourceIds ?? []));
+  const after = args.after ? decodeCursor(args.after) : null;
+  const first = Math.min(Math.max(args.first ?? 50, 0), MAX_PAGE_SIZE);
+  const remaining = after === null ? slots : slots.filter((s) => s.start > after);
+  const page = remaining.slice(0, first);
+  const labels = await zonedLabels(client, page.flatMap((s) => [s.start, s.end]), context.displayTimeZone);
+  const names = new Map(context.requirements.flatMap((r) => r.candidates.map((c) => [c.resourceId, c.name] as const)));
+  const requirementNames = new Map(context.requirements.map((r) => [r.id, r.name]));
+  return {
+    nodes: page.map((slot) => toResult(slot, labels, context.displayTimeZone, names, requirementNames)),
+    totalCount: slots.length,
+    pageInfo: { hasNextPage: remaining.length > page.length, endCursor: page.length ? encodeCursor(page.at(-1)!.start) : null },
+    timeZone: context.displayTimeZone,
+  };
+}
+
+function toResult(slot: Slot, labels: Map<number, ZonedLabel>, timeZone: string, names: Map<string, string>, requirementNames: Map<string, string>): SlotResult {
+  const start = labels.get(slot.start)!;
+  const end = labels.get(slot.end)!;
+  return {
+    cursor: encodeCursor(slot.start),
+    start: new Date(slot.start).toISOString(),
+    end: new Date(slot.end).toISOString(),
+    startLocal: start.local,
+    endLocal: end.local,
+    timeZone,
+    abbreviation: start.abbreviation,
+    score: slot.score,
+    assignments: slot.assignments.map((a) => ({
+      requirementId: a.requirementId,
+      requirementName: requirementNames.get(a.requirementId) ?? '',
+      resources: a.resourceIds.map((id) => ({ id, name: names.get(id) ?? '' })),
+    })),
+  };
+}
+
+export interface Explanation {
+  start: string;
+  end: string;
+  startLocal: string;
+  timeZone: string;
+  abbreviation: string;
+  offered: boolean;
+  reasons: Reason[];
+  requirements: {
+    requirementId: string;
+    name: string;
+    required: boolean;
+    quantity: number;
+    satisfied: boolean;
+    candidates: { resourceId: string; name: string; available: boolean; reasons: Reason[] }[];
+  }[];
+}
+
+const serializeReason = (r: Reason) => ({ ...r, from: r.from === null ? null : new Date(r.from).toISOString(), to: r.to === null ? null : new Date(r.to).toISOString() });
+
+export async function explainAvailability(client: Query, args: { serviceId: string; start: string; timeZone?: string | null }) {
+  const context = await loadContext(client, 'select app_hidden.slot_explain_context($1, $2, $3) as context', [args.serviceId, args.start, args.timeZone ?? null]);
+  const start = Date.parse(args.start);
+  const input = searchInputFor(context, [start - DAY, start + DAY]);
+  const verdict = explainStart(input, start);
+  const end = start + context.service.durationMinutes * MINUTE;
+  const layersByResource = new Map<string, Layer[]>();
+  for (const layer of context.layers ?? []) {
+    const list = layersByResource.get(layer.resourceId) ?? [];
+    list.push(layer);
+    layersByResource.set(layer.resourceId, list);
+  }
+  const instants = [start, end, ...(context.layers ?? []).flatMap((l) => [l.from, l.to])];
+  const labels = await zonedLabels(client, instants, context.displayTimeZone);
+  const format = (ms: number) => {
+    const label = labels.get(ms);
+    return label ? `${label.local.replace('T', ' ').slice(0, 16)} ${label.abbreviation}` : new Date(ms).toISOString();
+  };
+  const names = new Map(context.requirements.flatMap((r) => r.candidates.map((c) => [c.resourceId, c] as const)));
+  const reasons: Reason[] = [];
+  const step = context.service.slotStepMinutes;
+  switch (verdict.blocker) {
+    case 'not-a-start-time':
+      reasons.push({ code: 'NOT_A_START_TIME', message: `Starts are every ${step} min from local midnight at the location (${context.locationTimeZone})`, from: null, to: null });
+      break;
+    case 'outside-notice-window':
+      reasons.push({ code: 'NOTICE_WINDOW', message: `Bookable from ${format(input.earliestStart)} (minimum notice ${context.service.minNoticeMinutes} min) to ${context.service.maxAdvanceDays} days ahead`, from: input.earliestStart, to: input.latestStart });
+      break;
+    case 'resource-conflict':
+      reasons.push({ code: 'RESOURCE_CONFLICT', message: 'Each requirement has a free candidate, but not enough distinct resources for all of them at once', from: null, to: null });
+      break;
+    case 'requirement-unmet':
+      for (const r of verdict.requirements.filter((x) => x.required && !x.met)) {
+        reasons.push({ code: 'NO_CANDIDATE', message: `No free ${r.name.toLowerCase()} (needs ${r.quantity})`, from: null, to: null });
+      }
+      break;
+    default:
+      break;
+  }
+  const result: Explanation = {
+    start: new Date(start).toISOString(),
+    end: new Date(end).toISOString(),
+    startLocal: labels.get(start)?.local ?? '',
+    timeZone: context.displayTimeZone,
+    abbreviation: labels.get(start)?.abbreviation ?? '',
+    offered: verdict.bookable,
+    reasons,
+    requirements: verdict.requirements.map((r) => ({
+      requirementId: r.requirementId,
+      name: r.name,
+      required: r.required,
+      quantity: r.quantity,
+      satisfied: r.met,
+      candidates: r.candidates.map((c) => {
+        const candidate = names.get(c.resourceId)!;
+        const busy = busyRange(input.service, { bufferBeforeMs: candidate.bufferBeforeMinutes * MINUTE, bufferAfterMs: candidate.bufferAfterMinutes * MINUTE }, start);
+        const withWorking = c.blocker === 'unavailable' ? 'busy' : c.blocker;
+        return {
+          resourceId: c.resourceId,
+          name: candidate.name,
+          available: c.canServe,
+          reasons: candidateReasons(layersByResource.get(c.resourceId) ?? [], [start, end], busy, withWorking, format),
+        };
+      }),
+    })),
+  };
+  return { ...result, reasons: result.reasons.map(serializeReason), requirements: result.requirements.map((r) => ({ ...r, candidates: r.candidates.map((c) => ({ ...c, reasons: c.reasons.map(serializeReason) })) })) };
+}

@@ -1,0 +1,69 @@
+// Human reasons for "why is this time not offered?", from the layers behind a resource's free time
+// (working hours, overrides with their reasons, bookings) and the engine's verdict. Pure.
+import { IntervalSet, type Interval } from './intervals.ts';
+import type { CandidateBlocker } from './search.ts';
+
+export type ReasonCode = 'OUTSIDE_WORKING_HOURS' | 'OVERRIDE' | 'BOOKED' | 'BUFFER' | 'NOTICE_WINDOW' | 'NOT_A_START_TIME' | 'RESOURCE_CONFLICT' | 'NO_CANDIDATE';
+
+export interface Reason {
+  code: ReasonCode;
+  message: string;
+  from: number | null;
+  to: number | null;
+}
+
+export interface Layer {
+  layer: 'working' | 'open' | 'closed' | 'booked';
+  from: number;
+  to: number;
+  reason: string | null;
+}
+
+/** Formats an instant for a message; injected so the caller chooses zone and abbreviation. */
+export type FormatInstant = (instant: number) => string;
+
+/**
+ * Reasons a candidate cannot serve the appointment [start, end) with busy range [busyStart, busyEnd).
+ * Several can hold at once (e.g. a holiday and a booking); each names its time span.
+ */
+export function candidateReasons(
+  layers: readonly Layer[],
+  appointment: Interval,
+  busy: Interval,
+  blocker: CandidateBlocker | null,
+  format: FormatInstant,
+): Reason[] {
+  if (blocker === null) return [];
+  if (blocker === 'outside-notice-window') {
+    return [{ code: 'NOTICE_WINDOW', message: 'Could serve, but the start is outside the booking notice window', from: null, to: null }];
+  }
+  const reasons: Reason[] = [];
+  const working = IntervalSet.from(layers.filter((l) => l.layer === 'working' || l.layer === 'open').map((l) => [l.from, l.to] as const));
+  const [start, end] = appointment;
+  if (!working.covers(start, end)) {
+    // The shifts around the appointment (same local day, roughly): enough to see the hours.
+    const shifts = working.toArray().filter(([s, e]) => e > start - 12 * 3_600_000 && s < end + 12 * 3_600_000);
+    const hours = shifts.length ? `; works ${shifts.map(([s, e]) => `${format(s)}–${format(e)}`).join(', ')}` : '; no working hours that day';
+    reasons.push({ code: 'OUTSIDE_WORKING_HOURS', message: `Outside working hours${hours}`, from: null, to: null });
+  } else if (!working.covers(busy[0], busy[1])) {
+    reasons.push({ code: 'BUFFER', message: 'Set-up or turnover time would fall outside working hours', from: busy[0], to: busy[1] });
+  }
+  for (const layer of layers) {
+    if (layer.layer === 'closed' && layer.from < busy[1] && layer.to > busy[0]) {
+      reasons.push({ code: 'OVERRIDE', message: `${layer.reason ?? 'Closed'} (${format(layer.from)} – ${format(layer.to)})`, from: layer.from, to: layer.to });
+    }
+  }
+  for (const layer of layers) {
+    if (layer.layer !== 'booked' || layer.from >= busy[1] || layer.to <= busy[0]) continue;
+    if (layer.from < end && layer.to > start) {
+      reasons.push({ code: 'BOOKED', message: `Booked ${format(layer.from)} – ${format(layer.to)} (buffers included)`, from: layer.from, to: layer.to });
+    } else {
+      reasons.push({ code: 'BUFFER', message: `Set-up or turnover time overlaps a booking (${format(layer.from)} – ${format(layer.to)})`, from: layer.from, to: layer.to });
+    }
+  }
+  if (reasons.length === 0) {
+    // The engine says it cannot serve but no layer explains it: e.g. a hold (issue-level data not in layers).
+    reasons.push({ code: 'BOOKED', message: 'Not free at this time', from: busy[0], to: busy[1] });
+  }
+  return reasons;
+}
