@@ -13,6 +13,7 @@
 import '../server/src/polyfills.ts';
 import pg from 'pg';
 import { startTestApi } from '../tests/helpers/api.ts';
+import { runEngineBench } from './bench/engine.ts';
 import { runSlotsBench } from './bench/slots.ts';
 import { startTestServer } from '../tests/helpers/database.ts';
 
@@ -255,6 +256,8 @@ try {
 
   await benchFreeIntervals(db.ownerUrl, db.authUrl);
 
+  console.log('');
+  await runEngineBench((line) => console.log(line));
   console.log('');
   await runSlotsBench(db, api, (line) => console.log(line));
 } finally {
