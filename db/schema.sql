@@ -213,7 +213,8 @@ CREATE INDEX booking_customer_idx ON app_public.booking USING btree (tenant_id, 
 CREATE INDEX booking_service_idx ON app_public.booking USING btree (tenant_id, service_id, starts_at);
 CREATE TRIGGER _100_defaults BEFORE INSERT OR UPDATE ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__defaults();
 CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
-comment on table app_public.booking is 'What a customer booked: a service at an instant; its resources are in booking_allocation.';
+comment on table app_public.booking is '@behavior -insert -update -delete
+What a customer booked: a service at an instant; its resources are in booking_allocation. Written by createBooking, confirmBooking, cancelBooking and rescheduleBooking.';
 comment on column app_public.booking.ends_at is '@hasDefault
 End instant; defaults to starts_at plus the service duration (absolute minutes).';
 comment on column app_public.booking.display_time_zone is 'Zone to show this booking in (the customer''s choice); null: the location''s.';
@@ -258,7 +259,8 @@ create policy "Staff read their tenant's allocations" on app_public.booking_allo
 create policy "Staff remove allocations" on app_public.booking_allocation as permissive for delete to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 CREATE INDEX booking_allocation_booking_idx ON app_public.booking_allocation USING btree (tenant_id, booking_id);
 CREATE TRIGGER _100_derive BEFORE INSERT OR UPDATE ON app_public.booking_allocation FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_allocation__derive();
-comment on table app_public.booking_allocation is 'One resource used by a booking. busy = the appointment plus the service''s and the resource''s buffers; no two active allocations of a resource overlap.';
+comment on table app_public.booking_allocation is '@behavior -insert -update -delete
+One resource used by a booking. busy = the appointment plus the service''s and the resource''s buffers; no two active allocations of a resource overlap.';
 comment on column app_public.booking_allocation.busy is '@hasDefault
 @behavior -insert -update
 Computed: booking times widened by the service and resource buffers.';
@@ -534,8 +536,10 @@ create table app_public.tenant (
   slug public.citext not null,
   name text not null,
   created_at timestamp with time zone default now() not null,
-  max_search_days integer default 62 not null
+  max_search_days integer default 62 not null,
+  hold_ttl_seconds integer default 300 not null
 );
+alter table app_public.tenant add constraint tenant_hold_ttl_seconds_check CHECK (hold_ttl_seconds >= 30 AND hold_ttl_seconds <= 1800);
 alter table app_public.tenant add constraint tenant_max_search_days_check CHECK (max_search_days >= 1 AND max_search_days <= 366);
 alter table app_public.tenant add constraint tenant_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.tenant add constraint tenant_pkey PRIMARY KEY (id);
@@ -548,8 +552,9 @@ create policy "BI reads its tenant" on app_public.tenant as permissive for selec
 comment on table app_public.tenant is 'An organisation that runs its bookings here (a clinic group, a university, a fleet).';
 comment on column app_public.tenant.slug is 'URL-safe name; anonymous visitors address a tenant by it.';
 comment on column app_public.tenant.max_search_days is 'Longest availability window one search may ask for, in days (default 62).';
+comment on column app_public.tenant.hold_ttl_seconds is 'Default lifetime of a tentative hold, in seconds (30..1800, default 300); requests may ask for less.';
 grant select on table app_public.tenant to app_admin, app_anonymous, app_bi, app_customer, app_staff;
-grant update (name, max_search_days) on table app_public.tenant to app_admin;
+grant update (name, max_search_days, hold_ttl_seconds) on table app_public.tenant to app_admin;
 
 create table app_hidden.time_zone_name (
   name text not null
@@ -565,6 +570,26 @@ create table app_private.bi_login (
 alter table app_private.bi_login add constraint bi_login_pkey PRIMARY KEY (role_name);
 alter table app_private.bi_login add constraint bi_login_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 comment on table app_private.bi_login is 'Which tenant a BI login role (member of app_bi) may read. Owner-managed.';
+
+create table app_private.hold (
+  tenant_id uuid not null,
+  token uuid not null,
+  resource_id uuid not null,
+  busy tstzrange not null,
+  service_id uuid not null,
+  starts_at timestamp with time zone not null,
+  ends_at timestamp with time zone not null,
+  owner text,
+  expires_at timestamp with time zone not null,
+  keep_until timestamp with time zone not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_private.hold add constraint hold_check CHECK (keep_until >= expires_at);
+alter table app_private.hold add constraint hold_pkey PRIMARY KEY (tenant_id, token, resource_id);
+alter table app_private.hold add constraint hold_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+CREATE INDEX hold_keep_until_idx ON app_private.hold USING btree (keep_until);
+CREATE INDEX hold_resource_busy_idx ON app_private.hold USING gist (tenant_id, resource_id, busy);
+comment on table app_private.hold is 'Tentative holds of the Postgres hold store: one row per held resource. Owner-only.';
 
 create table app_private.installation (
   key text not null,
@@ -1087,6 +1112,51 @@ $function$;
 comment on function app_private.allocation_busy(tenant uuid, booking uuid, resource uuid) is 'The busy range of a resource for a booking: appointment plus service and resource buffers.';
 revoke execute on function app_private.allocation_busy(tenant uuid, booking uuid, resource uuid) from public;
 
+CREATE OR REPLACE FUNCTION app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  zone text;
+  local timestamp;
+  minute integer;
+  unfree record;
+begin
+  if starts_at < now() + make_interval(mins => svc.min_notice_minutes) or starts_at > now() + make_interval(days => svc.max_advance_days) then
+    raise exception 'The start % is outside the booking notice window of "%"', starts_at, svc.name
+      using errcode = 'NOTOF', detail = 'notice';
+  end if;
+  select l.time_zone into zone from app_public.location l where l.tenant_id = svc.tenant_id and l.id = svc.location_id;
+  local := starts_at at time zone zone;
+  minute := extract(hour from local)::integer * 60 + extract(minute from local)::integer;
+  -- On the grid: a nominal grid time that reads back as this instant (a DST gap shifts grid times).
+  if not (extract(second from local) = 0 and minute % svc.slot_step_minutes = 0 and app_public.to_utc(local, zone) = starts_at)
+     and not exists (select 1 from generate_series(0, 1439 / svc.slot_step_minutes) k
+                     where app_public.to_utc(local::date + make_interval(mins => k * svc.slot_step_minutes), zone) = starts_at) then
+    raise exception 'The start % is not one of the service''s start times (every % min from local midnight)', starts_at, svc.slot_step_minutes
+      using errcode = 'NOTOF', detail = 'grid';
+  end if;
+  select r.id, r.name into unfree
+  from jsonb_array_elements(resources) x
+  join app_public.resource r on r.tenant_id = svc.tenant_id and r.id = (x->>'resourceId')::uuid
+  where not exists (
+    select 1 from app_private.free_intervals(array[r.id],
+      tstzrange(starts_at - interval '1 day', starts_at + make_interval(mins => svc.duration_minutes) + interval '1 day', '[)')) f
+    where f.free @> tstzrange(starts_at - make_interval(mins => svc.buffer_before_minutes + r.buffer_before_minutes),
+                              starts_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + r.buffer_after_minutes), '[)'))
+  limit 1;
+  if found then
+    raise exception 'Resource "%" is not free for this appointment and its buffers', unfree.name
+      using errcode = 'SLTKN', detail = unfree.id::text;
+  end if;
+end;
+$function$;
+comment on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) is 'NOTOF outside the notice window or off the step grid; SLTKN when a resource is not free for its buffered busy range.';
+revoke execute on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) from public;
+
 CREATE OR REPLACE FUNCTION app_private.assert_search_window(during tstzrange)
  RETURNS void
  LANGUAGE plpgsql
@@ -1203,6 +1273,174 @@ comment on function app_private.bi_tenant_id() is 'The tenant of the BI login ro
 revoke execute on function app_private.bi_tenant_id() from public;
 grant execute on function app_private.bi_tenant_id() to app_bi;
 
+CREATE OR REPLACE FUNCTION app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean)
+ RETURNS TABLE(booking_id uuid, replayed boolean)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  -- current_user is the owner inside SECURITY DEFINER; the caller's role is the `role` setting.
+  staff boolean := current_setting('role', true) in ('app_staff', 'app_admin');
+  svc app_public.service;
+  existing uuid;
+  customer_id uuid;
+  new_booking uuid;
+  ids uuid[];
+  hold_expiry timestamptz;
+  required_count integer;
+begin
+  if tenant is null then
+    raise exception 'No tenant for this request' using errcode = '42501';
+  end if;
+  if not staff and hold_token is null then
+    raise exception 'Customers book through a hold (placeHold, then confirmBooking)' using errcode = '42501';
+  end if;
+  if idempotency_key is not null then
+    perform pg_advisory_xact_lock(hashtextextended(tenant::text || ':idempotency:' || idempotency_key, 0));
+    select b.id into existing from app_public.booking b where b.tenant_id = tenant and b.idempotency_key = book.idempotency_key;
+    if found then
+      return query select existing, true;
+      return;
+    end if;
+  end if;
+  select s.* into svc from app_public.service s where s.tenant_id = tenant and s.id = service_id and s.active;
+  if not found then
+    raise exception 'No bookable service % in this tenant', service_id using errcode = 'SVCUK';
+  end if;
+  ids := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
+  if cardinality(ids) = 0 or cardinality(ids) <> (select count(distinct i) from unnest(ids) i) then
+    raise exception 'A booking needs distinct resources' using errcode = 'NOTOF', detail = 'resources';
+  end if;
+  -- Every resource must be a candidate of the requirement it fills, and every required requirement filled.
+  if exists (
+    select 1 from jsonb_array_elements(resources) x
+    where not exists (select 1 from app_public.service_requirement q
+                      cross join lateral app_public.requirement_candidates(q.id) c
+                      where q.tenant_id = tenant and q.service_id = svc.id and q.id = (x->>'requirementId')::uuid
+                        and c.resource_id = (x->>'resourceId')::uuid)) then
+    raise exception 'A resource does not match the requirement it is booked for' using errcode = 'NOTOF', detail = 'resources';
+  end if;
+  select count(*) into required_count from app_public.service_requirement q
+  where q.tenant_id = tenant and q.service_id = svc.id and q.required
+    and q.quantity > (select count(*) from jsonb_array_elements(resources) x where (x->>'requirementId')::uuid = q.id);
+  if required_count > 0 then
+    raise exception 'Not every required resource of "%" is booked', svc.name using errcode = 'NOTOF', detail = 'resources';
+  end if;
+  perform app_private.lock_resources(tenant, ids);
+  if postgres_hold and hold_token is not null then
+    select min(h.expires_at) into hold_expiry from app_private.hold h where h.tenant_id = tenant and h.token = hold_token;
+    if hold_expiry is null then
+      raise exception 'The hold expired or does not exist' using errcode = 'HLDEX';
+    end if;
+    if exists (select 1 from app_private.hold h where h.tenant_id = tenant and h.token = hold_token
+               and (h.starts_at <> book.starts_at or h.service_id <> svc.id or not (h.resource_id = any(ids)))) then
+      raise exception 'The booking does not match its hold' using errcode = 'HLDEX';
+    end if;
+  end if;
+  if postgres_hold and exists (
+      select 1 from app_private.hold h
+      join app_public.resource r on r.tenant_id = h.tenant_id and r.id = h.resource_id
+      where h.tenant_id = tenant and h.resource_id = any(ids) and h.expires_at > now()
+        and h.token is distinct from hold_token
+        and h.busy && tstzrange(book.starts_at - make_interval(mins => svc.buffer_before_minutes + r.buffer_before_minutes),
+                                book.starts_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + r.buffer_after_minutes), '[)')) then
+    raise exception 'The time is held by someone else' using errcode = 'SLTKN';
+  end if;
+  perform app_private.assert_bookable(svc, starts_at, resources);
+
+  if customer ? 'id' then
+    if not staff then
+      raise exception 'Only staff book for an existing customer record' using errcode = '42501';
+    end if;
+    select c.id into customer_id from app_public.customer c where c.tenant_id = tenant and c.id = (customer->>'id')::uuid;
+    if customer_id is null then
+      raise exception 'Customer % does not exist in this tenant', customer->>'id' using errcode = '23503';
+    end if;
+  else
+    insert into app_public.customer (tenant_id, name, email, phone, preferred_time_zone)
+    values (tenant, customer->>'name', nullif(customer->>'email', ''), nullif(customer->>'phone', ''), nullif(customer->>'timeZone', ''))
+    on conflict (tenant_id, email) do update set name = excluded.name,
+      phone = coalesce(excluded.phone, app_public.customer.phone),
+      preferred_time_zone = coalesce(excluded.preferred_time_zone, app_public.customer.preferred_time_zone)
+    returning id into customer_id;
+  end if;
+
+  insert into app_public.booking (tenant_id, service_id, customer_id, status, starts_at, display_time_zone, idempotency_key, created_by, notes)
+  values (tenant, svc.id, customer_id, 'confirmed', starts_at, display_time_zone, idempotency_key,
+          (select u.id from app_public.app_user u where u.id = app_public.current_user_id()), notes)
+  returning id into new_booking;
+  insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
+  select tenant, new_booking, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
+  perform app_private.enqueue_job('booking__confirmed', json_build_object('tenantId', tenant, 'bookingId', new_booking));
+  if postgres_hold and hold_token is not null then
+    delete from app_private.hold h where h.tenant_id = tenant and h.token = hold_token;
+  end if;
+  return query select new_booking, false;
+exception
+  when exclusion_violation then
+    raise exception 'The time was taken by another booking' using errcode = 'SLTKN';
+end;
+$function$;
+comment on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) is 'The one booking transaction: idempotency, resource locks, hold, validation, customer, booking, allocations, job. SLTKN/HLDEX/NOTOF on failure.';
+revoke execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) from public;
+grant execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.booking_by_idempotency_key(idempotency_key text)
+ RETURNS TABLE(booking_id uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, status app_public.booking_status)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select b.id, b.service_id, b.starts_at, b.ends_at, b.status from app_public.booking b
+  where b.tenant_id = app_public.current_tenant_id() and b.idempotency_key = booking_by_idempotency_key.idempotency_key;
+$function$;
+comment on function app_private.booking_by_idempotency_key(idempotency_key text) is 'The booking made with this idempotency key in the caller''s tenant, if any.';
+revoke execute on function app_private.booking_by_idempotency_key(idempotency_key text) from public;
+grant execute on function app_private.booking_by_idempotency_key(idempotency_key text) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.booking_context()
+ RETURNS TABLE(tenant_id uuid, hold_ttl_seconds integer)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select t.id, t.hold_ttl_seconds from app_public.tenant t where t.id = app_public.current_tenant_id();
+$function$;
+comment on function app_private.booking_context() is 'The caller''s tenant id and hold lifetime (one row, or none without a tenant).';
+revoke execute on function app_private.booking_context() from public;
+grant execute on function app_private.booking_context() to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.cancel_booking(booking_id uuid, reason text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  b app_public.booking;
+begin
+  select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
+  if not found or not (current_setting('role', true) in ('app_staff', 'app_admin')
+                       or exists (select 1 from app_public.customer c where c.tenant_id = tenant and c.id = b.customer_id and c.user_id = app_public.current_user_id())) then
+    raise exception 'No booking % that you may change', booking_id using errcode = 'BKGUK';
+  end if;
+  if b.status in ('pending_approval', 'confirmed') then
+    update app_public.booking x set status = 'cancelled', notes = concat_ws(E'\n', x.notes, 'Cancelled: ' || reason)
+    where x.tenant_id = tenant and x.id = booking_id;
+    perform app_private.enqueue_job('booking__cancelled', json_build_object('tenantId', tenant, 'bookingId', booking_id));
+  end if;
+  return booking_id;
+end;
+$function$;
+comment on function app_private.cancel_booking(booking_id uuid, reason text) is 'Cancels a booking (staff, or the customer who owns it); frees its resources. BKGUK if not visible.';
+revoke execute on function app_private.cancel_booking(booking_id uuid, reason text) from public;
+grant execute on function app_private.cancel_booking(booking_id uuid, reason text) to app_admin, app_customer, app_staff;
+
 CREATE OR REPLACE FUNCTION app_private.enqueue_job(task text, payload json DEFAULT '{}'::json, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, job_key text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
@@ -1280,6 +1518,114 @@ comment on function app_private.free_intervals(resource_ids uuid[], search_windo
 revoke execute on function app_private.free_intervals(resource_ids uuid[], search_window tstzrange) from public;
 grant execute on function app_private.free_intervals(resource_ids uuid[], search_window tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_private.hold_get(token uuid)
+ RETURNS TABLE(resource_id uuid, busy tstzrange, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, owner text, expires_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select h.resource_id, h.busy, h.service_id, h.starts_at, h.ends_at, h.owner, h.expires_at
+  from app_private.hold h
+  where h.tenant_id = app_public.current_tenant_id() and h.token = hold_get.token and h.keep_until > now()
+  order by h.resource_id;
+$function$;
+comment on function app_private.hold_get(token uuid) is 'The rows of a hold of the caller''s tenant (also after expiry, until keep_until).';
+revoke execute on function app_private.hold_get(token uuid) from public;
+grant execute on function app_private.hold_get(token uuid) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.hold_place(token uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, resources jsonb, ttl_seconds integer, owner text DEFAULT NULL::text, keep_seconds integer DEFAULT 3600)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  ids uuid[] := array(select (r->>'resourceId')::uuid from jsonb_array_elements(resources) r);
+  clash record;
+  expiry timestamptz;
+begin
+  if tenant is null then
+    raise exception 'No tenant for this request' using errcode = '42501';
+  end if;
+  perform app_private.lock_resources(tenant, ids);
+  -- clock_timestamp, not now(): a hold that expired while this request waited for the lock is expired.
+  select h.resource_id, h.busy into clash
+  from app_private.hold h
+  join jsonb_array_elements(resources) r on (r->>'resourceId')::uuid = h.resource_id
+  where h.tenant_id = tenant and h.expires_at > clock_timestamp() and h.token <> hold_place.token
+    and h.busy && tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)')
+  limit 1;
+  if found then
+    raise exception 'Resource % is held by someone else for %', clash.resource_id, clash.busy
+      using errcode = 'HLDCF', detail = clash.resource_id::text;
+  end if;
+  -- Re-placing a token moves it: its previous rows (any resource, time or service) go.
+  delete from app_private.hold h where h.tenant_id = tenant and h.token = hold_place.token;
+  expiry := clock_timestamp() + make_interval(secs => ttl_seconds);
+  insert into app_private.hold (tenant_id, token, resource_id, busy, service_id, starts_at, ends_at, owner, expires_at, keep_until)
+  select distinct on ((r->>'resourceId')::uuid) tenant, token, (r->>'resourceId')::uuid,
+         tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)'),
+         service_id, starts_at, ends_at, owner, expiry, expiry + make_interval(secs => keep_seconds)
+  from jsonb_array_elements(resources) r;
+  return expiry;
+end;
+$function$;
+comment on function app_private.hold_place(token uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, resources jsonb, ttl_seconds integer, owner text, keep_seconds integer) is 'Places or extends a hold: resources = [{resourceId, from, to}] busy ranges. HLDCF when another live hold overlaps.';
+revoke execute on function app_private.hold_place(token uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, resources jsonb, ttl_seconds integer, owner text, keep_seconds integer) from public;
+grant execute on function app_private.hold_place(token uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, resources jsonb, ttl_seconds integer, owner text, keep_seconds integer) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.hold_release(token uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  with gone as (delete from app_private.hold h where h.tenant_id = app_public.current_tenant_id() and h.token = hold_release.token returning 1)
+  select count(*) > 0 from gone;
+$function$;
+comment on function app_private.hold_release(token uuid) is 'Releases a hold of the caller''s tenant; true when there was one.';
+revoke execute on function app_private.hold_release(token uuid) from public;
+grant execute on function app_private.hold_release(token uuid) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.hold_sweep()
+ RETURNS integer
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog'
+AS $function$
+  with gone as (delete from app_private.hold where keep_until <= now() returning 1) select count(*)::integer from gone;
+$function$;
+comment on function app_private.hold_sweep() is 'Deletes holds past keep_until (the hold__sweep cron task). Owner-only.';
+revoke execute on function app_private.hold_sweep() from public;
+
+CREATE OR REPLACE FUNCTION app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid DEFAULT NULL::uuid)
+ RETURNS TABLE(resource_id uuid, busy tstzrange, token uuid, expires_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select h.resource_id, h.busy, h.token, h.expires_at
+  from app_private.hold h
+  where h.tenant_id = app_public.current_tenant_id() and h.resource_id = any(resource_ids)
+    and h.busy && search_window and h.expires_at > clock_timestamp()
+    and h.token is distinct from except_token;
+$function$;
+comment on function app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid) is 'Unexpired holds on resources of the caller''s tenant in a window, except one token.';
+revoke execute on function app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid) from public;
+grant execute on function app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.lock_resources(tenant uuid, resource_ids uuid[])
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select pg_advisory_xact_lock(hashtextextended(tenant::text || ':' || r::text, 0))
+  from (select distinct unnest(resource_ids) as r order by 1) ids;
+$function$;
+comment on function app_private.lock_resources(tenant uuid, resource_ids uuid[]) is 'Transaction advisory locks on resources, in uuid order (no deadlocks).';
+revoke execute on function app_private.lock_resources(tenant uuid, resource_ids uuid[]) from public;
+
 CREATE OR REPLACE FUNCTION app_private.refresh_time_zone_names()
  RETURNS integer
  LANGUAGE plpgsql
@@ -1297,6 +1643,47 @@ end;
 $function$;
 comment on function app_private.refresh_time_zone_names() is 'Rebuilds app_hidden.time_zone_name from this server''s tzdata; returns the number of zones.';
 revoke execute on function app_private.refresh_time_zone_names() from public;
+
+CREATE OR REPLACE FUNCTION app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  b app_public.booking;
+  svc app_public.service;
+  old_ids uuid[];
+  new_ids uuid[] := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
+begin
+  if current_setting('role', true) not in ('app_staff', 'app_admin') then
+    raise exception 'Only staff reschedule bookings' using errcode = '42501';
+  end if;
+  select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
+  if not found or b.status not in ('pending_approval', 'confirmed') then
+    raise exception 'No active booking % in this tenant', booking_id using errcode = 'BKGUK';
+  end if;
+  select * into svc from app_public.service s where s.tenant_id = tenant and s.id = b.service_id;
+  old_ids := array(select a.resource_id from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id);
+  perform app_private.lock_resources(tenant, old_ids || new_ids);
+  delete from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id;
+  perform app_private.assert_bookable(svc, starts_at, resources);
+  update app_public.booking x set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.starts_at + make_interval(mins => svc.duration_minutes)
+  where x.tenant_id = tenant and x.id = b.id;
+  insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
+  select tenant, b.id, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
+  perform app_private.enqueue_job('booking__rescheduled', json_build_object('tenantId', tenant, 'bookingId', b.id));
+  return b.id;
+exception
+  when exclusion_violation then
+    raise exception 'The new time was taken by another booking' using errcode = 'SLTKN';
+end;
+$function$;
+comment on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) is 'Moves a booking to a new start and resources in one transaction; SLTKN/NOTOF leave it unchanged.';
+revoke execute on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) from public;
+grant execute on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) to app_admin, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.resource_time_zone(tenant uuid, resource uuid)
  RETURNS text

@@ -201,29 +201,43 @@ select set_eq(
      where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_anonymous', p.oid, 'EXECUTE')$$,
   array['app_private.tenant_id_by_slug(text)', 'app_private.authenticate(text,text,text)',
         'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)',
-        'app_private.availability_layers(uuid[],tstzrange)'],
-  'app_anonymous executes exactly tenant_id_by_slug, authenticate, free_intervals, assert_search_window and availability_layers in app_private');
+        'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
+        'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
+        'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)'],
+  'app_anonymous executes exactly tenant_id_by_slug, authenticate, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed: signed-in roles do not need authenticate
 select set_eq(
   $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
      where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_customer', p.oid, 'EXECUTE')$$,
   array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)',
-        'app_private.availability_layers(uuid[],tstzrange)'],
-  'app_customer executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers in app_private');
+        'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
+        'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
+        'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)'],
+  'app_customer executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed
 select set_eq(
   $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
      where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_staff', p.oid, 'EXECUTE')$$,
   array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)',
-        'app_private.availability_layers(uuid[],tstzrange)'],
-  'app_staff executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers in app_private');
+        'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
+        'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
+        'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
+        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)'],
+  'app_staff executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed
 select set_eq(
   $$select p.oid::regprocedure::text from pg_catalog.pg_proc p
      where p.pronamespace = 'app_private'::regnamespace and pg_catalog.has_function_privilege('app_admin', p.oid, 'EXECUTE')$$,
   array['app_private.tenant_id_by_slug(text)', 'app_private.free_intervals(uuid[],tstzrange)', 'app_private.assert_search_window(tstzrange)',
-        'app_private.availability_layers(uuid[],tstzrange)'],
-  'app_admin executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers in app_private');
+        'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
+        'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
+        'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
+        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)'],
+  'app_admin executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed: BI logins resolve their own tenant mapping
 select set_eq(
   $$select p.oid::regprocedure::text from pg_catalog.pg_proc p

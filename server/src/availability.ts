@@ -6,6 +6,7 @@ import { candidateReasons, type Layer, type Reason } from './engine/explain.ts';
 import { wallClockStarts } from './engine/grid.ts';
 import { IntervalSet, type Interval } from './engine/intervals.ts';
 import { busyRange, explainStart, findSlots, type SearchInput, type Slot } from './engine/search.ts';
+import type { HoldStore } from './holds/types.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -60,6 +61,8 @@ export interface SlotResult {
   timeZone: string;
   abbreviation: string;
   score: number;
+  /** The caller's own hold (holdToken) covers this start. */
+  heldByYou: boolean;
   assignments: { requirementId: string; requirementName: string; resources: { id: string; name: string }[] }[];
 }
 
@@ -160,14 +163,42 @@ export interface SlotQuery {
   preferredResourceIds?: readonly string[] | null;
   first?: number | null;
   after?: string | null;
+  /** The caller's hold: its time is not hidden, and its slot is marked heldByYou. */
+  holdToken?: string | null;
 }
 
-export async function availableSlots(client: Query, args: SlotQuery): Promise<SlotsPage> {
+/** Removes other people's live holds from the candidates' free time (one store call). */
+export async function withoutOthersHolds(client: Query, holds: HoldStore, input: SearchInput, window: Interval, exceptToken: string | null): Promise<SearchInput> {
+  const { rows } = await client.query<{ tenant_id: string }>({ text: 'select tenant_id from app_private.booking_context()' });
+  const tenantId = rows[0]?.tenant_id;
+  if (!tenantId) return input;
+  const reach = DAY;
+  const held = await holds.live({ tenantId, db: client }, [...input.resources.keys()], [window[0] - reach, window[1] + reach], exceptToken);
+  if (held.length === 0) return input;
+  const resources = new Map(input.resources);
+  for (const h of held) {
+    const resource = resources.get(h.resourceId);
+    if (resource) resources.set(h.resourceId, { ...resource, free: resource.free.subtract(IntervalSet.from([h.busy])) });
+  }
+  return { ...input, resources };
+}
+
+export async function availableSlots(client: Query, args: SlotQuery, holds?: HoldStore): Promise<SlotsPage> {
   const context = await loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
     args.serviceId, args.from, args.to, args.timeZone ?? null, args.locationId ?? null,
   ]);
   const window: Interval = [Date.parse(args.from), Date.parse(args.to)];
-  const slots = findSlots(searchInputFor(context, window, args.preferredResourceIds ?? []));
+  let input = searchInputFor(context, window, args.preferredResourceIds ?? []);
+  let ownStart: number | null = null;
+  if (holds) {
+    input = await withoutOthersHolds(client, holds, input, window, args.holdToken ?? null);
+    if (args.holdToken) {
+      const { rows } = await client.query<{ tenant_id: string }>({ text: 'select tenant_id from app_private.booking_context()' });
+      const own = rows[0] ? await holds.get({ tenantId: rows[0].tenant_id, db: client }, args.holdToken) : null;
+      if (own && !own.expired && own.serviceId === args.serviceId) ownStart = own.start;
+    }
+  }
+  const slots = findSlots(input);
   const after = args.after ? decodeCursor(args.after) : null;
   const first = Math.min(Math.max(args.first ?? 50, 0), MAX_PAGE_SIZE);
   const remaining = after === null ? slots : slots.filter((s) => s.start > after);
@@ -176,14 +207,14 @@ export async function availableSlots(client: Query, args: SlotQuery): Promise<Sl
   const names = new Map(context.requirements.flatMap((r) => r.candidates.map((c) => [c.resourceId, c.name] as const)));
   const requirementNames = new Map(context.requirements.map((r) => [r.id, r.name]));
   return {
-    nodes: page.map((slot) => toResult(slot, labels, context.displayTimeZone, names, requirementNames)),
+    nodes: page.map((slot) => ({ ...toResult(slot, labels, context.displayTimeZone, names, requirementNames), heldByYou: slot.start === ownStart })),
     totalCount: slots.length,
     pageInfo: { hasNextPage: remaining.length > page.length, endCursor: page.length ? encodeCursor(page.at(-1)!.start) : null },
     timeZone: context.displayTimeZone,
   };
 }
 
-function toResult(slot: Slot, labels: Map<number, ZonedLabel>, timeZone: string, names: Map<string, string>, requirementNames: Map<string, string>): SlotResult {
+function toResult(slot: Slot, labels: Map<number, ZonedLabel>, timeZone: string, names: Map<string, string>, requirementNames: Map<string, string>): Omit<SlotResult, 'heldByYou'> {
   const start = labels.get(slot.start)!;
   const end = labels.get(slot.end)!;
   return {

@@ -6,8 +6,11 @@ import type {} from 'postgraphile/grafserv/express/v4';
 import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { anonymousIdentity, pgSettingsFor, type IdentifiedRequest } from './auth.ts';
 import type { GraphQLError } from 'postgraphile/graphql';
-import { AvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
+import type { HoldStore } from './holds/types.ts';
+import { makeAvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
+import { makeBookingPlugin } from './plugins/BookingPlugin.ts';
 import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
+import { PostgresHoldStore } from './holds/postgres.ts';
 
 export interface PresetOptions {
   /** The authenticator connection; each request switches role through pgSettings. */
@@ -18,6 +21,8 @@ export interface PresetOptions {
   /** Signs the tokens `login` returns; a random one when only the schema is built. */
   jwtSecret?: string;
   tokenTtlSeconds?: number;
+  /** Tentative holds (Redis or Postgres); the schema alone needs none. */
+  holds?: HoldStore;
 }
 
 export function makePreset(options: PresetOptions): GraphileConfig.Preset {
@@ -28,7 +33,8 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
     ],
     plugins: [
       makeLoginPlugin({ jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'), ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 }), // login → JWT
-      AvailabilityPlugin, // availableSlots, explainAvailability (engine on SQL availability)
+      makeAvailabilityPlugin(options.holds ?? new PostgresHoldStore()), // availableSlots, explainAvailability
+      makeBookingPlugin(options.holds ?? new PostgresHoldStore()), // placeHold, confirmBooking, createBooking, cancel, reschedule
     ],
     pgServices: [
       makePgService({

@@ -9,6 +9,7 @@ import { AuthError, identify, type IdentifiedRequest } from './auth.ts';
 import { migrationsCurrent } from './db/migrate.ts';
 import { makeMaskError } from './errors.ts';
 import { makePreset } from './graphile.config.ts';
+import { createHoldStore } from './holds/index.ts';
 import type { Logger } from './logger.ts';
 import { compareTzdata, type TzdataComparison } from './tzdata.ts';
 
@@ -58,6 +59,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   app.get('/readyz', async (_req, res) => {
     const checks: Record<string, string> = {};
     let ready = true;
+    let redisDown = false;
     try {
       checks.database = 'ok';
       checks.migrations = (await migrationsCurrent(probePool)) ? 'ok' : 'pending';
@@ -68,11 +70,13 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       ready = false;
     }
     if (redis) {
+      // Redis only speeds holds up; without it the API still books correctly (holds fall back to
+      // Postgres), so an unreachable Redis degrades readiness instead of failing it.
       try {
         checks.redis = (await redis.ping()) === 'PONG' ? 'ok' : 'unexpected reply';
       } catch (error) {
         checks.redis = `unreachable: ${(error as Error).message}`;
-        ready = false;
+        redisDown = true;
       }
     } else {
       checks.redis = 'not configured';
@@ -81,7 +85,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     checks.tzdata = !tzdata ? 'unknown'
       : tzdata.mismatches.length === 0 ? `ok (Node tz ${tzdata.nodeVersion}, ${tzdata.samples} samples agree)`
       : `mismatch: ${tzdata.mismatches.length} of ${tzdata.samples} samples differ, e.g. ${tzdata.mismatches[0]!.zone} at ${tzdata.mismatches[0]!.instant}: Node ${tzdata.mismatches[0]!.node}, PostgreSQL ${tzdata.mismatches[0]!.postgres}`;
-    const degraded = ready && tzdata !== undefined && tzdata.mismatches.length > 0;
+    // Holds fall back to Postgres while Redis is down: still correct, but degraded.
+    const holdStatus = holds.status();
+    checks.holds = holdStatus.degraded ? `postgres (fallback: ${holdStatus.reason ?? 'redis unreachable'})` : holdStatus.store;
+    const degraded = ready && ((tzdata !== undefined && tzdata.mismatches.length > 0) || holdStatus.degraded || redisDown);
     res.status(ready ? 200 : 503).json({ status: ready ? (degraded ? 'degraded' : 'ready') : 'not ready', checks });
   });
 
@@ -97,11 +104,13 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     }
   });
 
+  const holds = createHoldStore({ redisUrl: options.redisUrl, logger });
   const preset = makePreset({
     connectionString: options.authDatabaseUrl,
     graphiql: options.graphiql,
     maskError: makeMaskError(logger),
     jwtSecret: options.jwtSecret,
+    holds: holds.store,
   });
   const pgl = postgraphile(preset);
   const serv = pgl.createServ(grafserv);
@@ -123,6 +132,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       await Promise.all((preset.pgServices ?? []).map((service) => service.release?.()));
       await probePool.end();
       redis?.disconnect();
+      await holds.close();
     },
   };
 }

@@ -32,16 +32,18 @@ describe('probes', () => {
     expect(body.checks.migrations).toBe('ok');
     expect(body.checks.redis).toBe(process.env.REDIS_URL ? 'ok' : 'not configured');
     expect(body.checks.tzdata).toMatch(/^ok \(Node tz /);
+    expect(body.checks.holds).toBe(process.env.REDIS_URL ? 'redis' : 'postgres');
     expect(body.status).toBe('ready');
     expect(response.status).toBe(200);
   });
 
-  it('/readyz is 503 when the configured redis is unreachable', async () => {
+  it('/readyz reports degraded (not down) when the configured redis is unreachable: holds fall back to Postgres', async () => {
     const broken = await startTestApi(inject('db'), { redisUrl: 'redis://127.0.0.1:1' });
     try {
       const response = await fetch(`${broken.url}/readyz`);
-      const body = (await response.json()) as { checks: Record<string, string> };
-      expect(response.status).toBe(503);
+      const body = (await response.json()) as { status: string; checks: Record<string, string> };
+      expect(response.status).toBe(200);
+      expect(body.status).toBe('degraded');
       expect(body.checks.redis).toMatch(/^unreachable/);
     } finally {
       await broken.close();

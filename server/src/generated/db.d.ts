@@ -42,6 +42,20 @@ export interface AppPrivateBiLogin {
   tenant_id: string;
 }
 
+export interface AppPrivateHold {
+  busy: string;
+  created_at: Generated<Timestamp>;
+  ends_at: Timestamp;
+  expires_at: Timestamp;
+  keep_until: Timestamp;
+  owner: string | null;
+  resource_id: string;
+  service_id: string;
+  starts_at: Timestamp;
+  tenant_id: string;
+  token: string;
+}
+
 export interface AppPrivateInstallation {
   key: string;
   updated_at: Generated<Timestamp>;
@@ -306,6 +320,10 @@ export interface AppPublicServiceRequirement {
 
 export interface AppPublicTenant {
   created_at: Generated<Timestamp>;
+  /**
+   * Default lifetime of a tentative hold, in seconds (30..1800, default 300); requests may ask for less.
+   */
+  hold_ttl_seconds: Generated<number>;
   id: Generated<string>;
   /**
    * Longest availability window one search may ask for, in days (default 62).
@@ -321,6 +339,7 @@ export interface AppPublicTenant {
 export interface DB {
   "app_hidden.time_zone_name": AppHiddenTimeZoneName;
   "app_private.bi_login": AppPrivateBiLogin;
+  "app_private.hold": AppPrivateHold;
   "app_private.installation": AppPrivateInstallation;
   "app_private.outbox": AppPrivateOutbox;
   "app_private.user_secret": AppPrivateUserSecret;

@@ -3,8 +3,9 @@
 import { sideEffectWithPgClient } from 'postgraphile/@dataplan/pg';
 import { extendSchema } from 'postgraphile/utils';
 import { availableSlots, explainAvailability, type SlotQuery } from '../availability.ts';
+import type { HoldStore } from '../holds/types.ts';
 
-export const AvailabilityPlugin = extendSchema(
+export const makeAvailabilityPlugin = (holds: HoldStore): GraphileConfig.Plugin => extendSchema(
   (build) => ({
     typeDefs: /* GraphQL */ `
       "A resource assigned to a slot."
@@ -32,6 +33,8 @@ export const AvailabilityPlugin = extendSchema(
         abbreviation: String!
         "Sum of preference weights (+1000 per preferred resource)."
         score: Int!
+        "The hold given as holdToken covers this start."
+        heldByYou: Boolean!
         assignments: [SlotAssignment!]!
       }
       type AvailableSlotsPageInfo {
@@ -95,6 +98,8 @@ export const AvailabilityPlugin = extendSchema(
           preferredResourceIds: [UUID!]
           first: Int = 50
           after: String
+          "Your hold (from placeHold): its time stays visible to you and is marked heldByYou."
+          holdToken: String
         ): AvailableSlotsConnection!
         "Why a start time is or is not offered, per requirement and candidate."
         explainAvailability(serviceId: UUID!, start: Datetime!, timeZone: String): AvailabilityExplanation!
@@ -105,7 +110,7 @@ export const AvailabilityPlugin = extendSchema(
         plans: {
           availableSlots(_$root, fieldArgs) {
             const $args = fieldArgs.getRaw() as never;
-            return sideEffectWithPgClient(build.pgExecutor, $args, (client, args: SlotQuery) => availableSlots(client, args));
+            return sideEffectWithPgClient(build.pgExecutor, $args, (client, args: SlotQuery) => availableSlots(client, args, holds));
           },
           explainAvailability(_$root, fieldArgs) {
             const $args = fieldArgs.getRaw() as never;

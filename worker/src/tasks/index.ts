@@ -1,6 +1,7 @@
 // The task list: one file per task, named <table>__<verb>.ts.
 import type { TaskList } from 'graphile-worker';
+import { hold__sweep } from './hold__sweep.ts';
 import { message__send } from './message__send.ts';
 import { outbox__purge } from './outbox__purge.ts';
 
-export const taskList: TaskList = { message__send, outbox__purge };
+export const taskList: TaskList = { hold__sweep, message__send, outbox__purge };

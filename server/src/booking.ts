@@ -1,0 +1,350 @@
+// The booking flow on top of the engine: placeHold, confirmBooking, createBooking, cancelBooking,
+// rescheduleBooking. TypeScript decides which resources serve a start (the same engine as the
+// search, with other people's holds removed); one SQL transaction (app_private.book) then locks the
+// resources, re-validates, and writes. Losers get a typed error with alternatives, nearest first.
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'postgraphile/graphql';
+import type { PgClient } from 'postgraphile/@dataplan/pg';
+import { searchInputFor, zonedLabels, type SearchContext } from './availability.ts';
+import { IntervalSet, type Interval } from './engine/intervals.ts';
+import { busyRange, findSlots, noticeWindow, type SearchInput, type Slot } from './engine/search.ts';
+import type { HoldScope, HoldStore } from './holds/types.ts';
+
+type Query = Pick<PgClient, 'query'>;
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const ALTERNATIVES = 5;
+
+export interface Alternative {
+  start: string;
+  startLocal: string;
+  abbreviation: string;
+  resourceIds: string[];
+}
+
+/** A booking-flow error with a stable code and, where useful, alternative slots nearest first. */
+export function bookingError(message: string, code: string, alternatives?: Alternative[]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(alternatives ? { alternatives } : {}) } });
+}
+
+interface DbError {
+  code?: string;
+  message?: string;
+  detail?: string;
+}
+
+async function tenantOf(db: Query): Promise<{ tenantId: string; holdTtlSeconds: number; userId: string | null }> {
+  const { rows } = await db.query<{ tenant_id: string; hold_ttl_seconds: number; user_id: string | null }>({
+    text: `select tenant_id, hold_ttl_seconds, nullif(current_setting('jwt.claims.user_id', true), '') as user_id from app_private.booking_context()`,
+  });
+  if (!rows[0]) throw bookingError('No tenant: send X-Tenant or a bearer token', 'TNTUN');
+  return { tenantId: rows[0].tenant_id, holdTtlSeconds: rows[0].hold_ttl_seconds, userId: rows[0].user_id };
+}
+
+async function searchContext(db: Query, serviceId: string, window: Interval, timeZone?: string | null): Promise<SearchContext> {
+  const { rows } = await db.query<{ c: SearchContext }>({
+    text: 'select app_hidden.slot_search_context($1, $2, $3, $4) as c',
+    values: [serviceId, new Date(window[0]).toISOString(), new Date(window[1]).toISOString(), timeZone ?? null],
+  });
+  return rows[0]!.c;
+}
+
+/** Engine input for `window` with live holds of other tokens removed from the candidates' free time. */
+async function inputWithoutHolds(
+  holds: HoldStore,
+  scope: HoldScope,
+  context: SearchContext,
+  window: Interval,
+  exceptToken: string | null,
+  onlyResourceIds?: readonly string[] | null,
+): Promise<SearchInput> {
+  const restricted: SearchContext = onlyResourceIds?.length
+    ? { ...context, requirements: context.requirements.map((r) => ({ ...r, candidates: r.candidates.filter((c) => onlyResourceIds.includes(c.resourceId)) })) }
+    : context;
+  const input = searchInputFor(restricted, window);
+  const reach = (context.service.durationMinutes + context.service.bufferBeforeMinutes + context.service.bufferAfterMinutes) * MINUTE + DAY;
+  const held = await holds.live(scope, [...input.resources.keys()], [window[0] - reach, window[1] + reach], exceptToken);
+  if (held.length === 0) return input;
+  const byResource = new Map<string, Interval[]>();
+  for (const h of held) byResource.set(h.resourceId, [...(byResource.get(h.resourceId) ?? []), h.busy]);
+  const resources = new Map(input.resources);
+  for (const [id, ranges] of byResource) {
+    const resource = resources.get(id);
+    if (resource) resources.set(id, { ...resource, free: resource.free.subtract(IntervalSet.from(ranges)) });
+  }
+  return { ...input, resources };
+}
+
+/** Alternatives are searched this far either side of the requested start, then WIDE_MS if none. */
+const NEARBY_MS = 12 * 3_600_000;
+const WIDE_MS = 3 * DAY;
+
+/** Up to five of `slots` nearest to `start`, labelled in the display zone (one query). */
+async function nearest(db: Query, slots: readonly Slot[], start: number, context: SearchContext, widen?: () => Promise<Alternative[]>): Promise<Alternative[]> {
+  try {
+    if (widen && !slots.some((s) => s.start !== start)) return await widen();
+    const picked = slots.filter((s) => s.start !== start).sort((a, b) => Math.abs(a.start - start) - Math.abs(b.start - start) || a.start - b.start).slice(0, ALTERNATIVES);
+    const labels = await zonedLabels(db, picked.map((s) => s.start), context.displayTimeZone);
+    return picked.map((s) => ({
+      start: new Date(s.start).toISOString(),
+      startLocal: labels.get(s.start)!.local,
+      abbreviation: labels.get(s.start)!.abbreviation,
+      resourceIds: s.assignments.flatMap((a) => a.resourceIds),
+    }));
+  } catch {
+    return []; // alternatives are a courtesy; the error that triggered them is what matters
+  }
+}
+
+/** Up to five offered slots nearest to `start`, other people's holds removed (a fresh search). */
+export async function alternativesNear(db: Query, holds: HoldStore, scope: HoldScope, serviceId: string, start: number, exceptToken: string | null, reachMs = WIDE_MS): Promise<Alternative[]> {
+  try {
+    const offer = await offerAt(db, holds, scope, serviceId, start, exceptToken, null, reachMs);
+    return await nearest(db, offer.slots, start, offer.context);
+  } catch {
+    return [];
+  }
+}
+
+interface Offer {
+  context: SearchContext;
+  input: SearchInput;
+  /** What is offered within NEARBY_MS of the start: the start itself and the alternatives. */
+  slots: Slot[];
+  slot: Slot | null;
+}
+
+/**
+ * The engine's answer around one start, from one context read: the slot at `start` (on the grid, in
+ * the notice window, resources free, others' holds removed) and the offers nearby for alternatives.
+ */
+async function offerAt(db: Query, holds: HoldStore, scope: HoldScope, serviceId: string, start: number, exceptToken: string | null, resourceIds?: readonly string[] | null, reachMs = NEARBY_MS): Promise<Offer> {
+  const window: Interval = [start - reachMs, start + reachMs];
+  const context = await searchContext(db, serviceId, window);
+  const input = await inputWithoutHolds(holds, scope, context, window, exceptToken, resourceIds);
+  const slots = findSlots(input);
+  return { context, input, slots, slot: slots.find((s) => s.start === start) ?? null };
+}
+
+/** SLOT_NOT_OFFERED for starts no search would offer (off the step grid, outside the notice window). */
+function assertOfferable(input: SearchInput, start: number): void {
+  const { from, to } = noticeWindow(input);
+  if (!input.starts.includes(start)) throw bookingError('This start is not one of the service\'s start times', 'SLOT_NOT_OFFERED');
+  if (start < from || start > to) throw bookingError('This start is outside the booking notice window', 'SLOT_NOT_OFFERED');
+}
+
+function allocationsOf(slot: Slot): { resourceId: string; requirementId: string }[] {
+  return slot.assignments.flatMap((a) => a.resourceIds.map((resourceId) => ({ resourceId, requirementId: a.requirementId })));
+}
+
+export interface HoldResult {
+  token: string;
+  expiresAt: string;
+  start: string;
+  end: string;
+  resources: { id: string; name: string; requirementId: string }[];
+}
+
+export async function placeHold(
+  db: Query,
+  holds: HoldStore,
+  args: { serviceId: string; start: string; resourceIds?: readonly string[] | null; ttlSeconds?: number | null },
+): Promise<HoldResult> {
+  const { tenantId, holdTtlSeconds, userId: owner } = await tenantOf(db);
+  const scope: HoldScope = { tenantId, db };
+  const start = Date.parse(args.start);
+  const offer = await offerAt(db, holds, scope, args.serviceId, start, null, args.resourceIds);
+  if (!offer.slot) {
+    assertOfferable(offer.input, start);
+    // Would it be offered if nobody held anything? Then it is someone else's hold.
+    const withoutHolds = findSlots(searchInputFor(offer.context, [start, start + MINUTE])).some((s) => s.start === start);
+    const alternatives = await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null));
+    if (withoutHolds && !args.resourceIds?.length) throw bookingError('Someone else is booking this time right now', 'HOLD_CONFLICT', alternatives);
+    throw bookingError('This time is not available for the service', 'SLOT_TAKEN', alternatives);
+  }
+  const ttlSeconds = Math.min(Math.max(args.ttlSeconds ?? holdTtlSeconds, 1), holdTtlSeconds);
+  const token = randomUUID();
+  const names = new Map(offer.context.requirements.flatMap((r) => r.candidates.map((c) => [c.resourceId, c.name] as const)));
+  const allocations = allocationsOf(offer.slot);
+  const result = await holds.place(scope, {
+    token,
+    serviceId: args.serviceId,
+    start,
+    end: offer.slot.end,
+    owner,
+    resources: allocations.map(({ resourceId }) => ({ resourceId, busy: busyRange(offer.input.service, offer.input.resources.get(resourceId)!, start) })),
+  }, ttlSeconds * 1000);
+  if (!result.ok) {
+    throw bookingError('Someone else is booking this time right now', 'HOLD_CONFLICT',
+      await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null)));
+  }
+  return {
+    token,
+    expiresAt: new Date(result.expiresAt).toISOString(),
+    start: new Date(start).toISOString(),
+    end: new Date(offer.slot.end).toISOString(),
+    resources: allocations.map((a) => ({ id: a.resourceId, name: names.get(a.resourceId) ?? '', requirementId: a.requirementId })),
+  };
+}
+
+export async function releaseHold(db: Query, holds: HoldStore, token: string): Promise<boolean> {
+  const { tenantId } = await tenantOf(db);
+  return holds.release({ tenantId, db }, token);
+}
+
+export interface BookingResult {
+  bookingId: string;
+  replayed: boolean;
+  serviceId: string;
+  start: string;
+  end: string;
+  status: string;
+}
+
+async function byIdempotencyKey(db: Query, key: string | null | undefined): Promise<BookingResult | null> {
+  if (!key) return null;
+  const { rows } = await db.query<{ booking_id: string; service_id: string; starts_at: Date; ends_at: Date; status: string }>({
+    text: 'select booking_id, service_id, starts_at, ends_at, status from app_private.booking_by_idempotency_key($1)',
+    values: [key],
+  });
+  const row = rows[0];
+  return row ? { bookingId: row.booking_id, replayed: true, serviceId: row.service_id, start: row.starts_at.toISOString(), end: row.ends_at.toISOString(), status: row.status } : null;
+}
+
+export interface CustomerInput {
+  id?: string | null;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  timeZone?: string | null;
+}
+
+/** Calls the booking transaction; maps SLTKN / HLDEX to typed errors with alternatives. */
+async function book(
+  db: Query,
+  holds: HoldStore,
+  scope: HoldScope,
+  args: { serviceId: string; start: number; slot: Slot; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null; holdToken: string | null },
+): Promise<BookingResult> {
+  try {
+    const { rows } = await db.query<{ booking_id: string; replayed: boolean }>({
+      text: 'select booking_id, replayed from app_private.book($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      values: [
+        args.serviceId, new Date(args.start).toISOString(), JSON.stringify(allocationsOf(args.slot)), JSON.stringify(args.customer),
+        args.idempotencyKey ?? null, args.notes ?? null, args.timeZone ?? null, args.holdToken, holds.kind === 'postgres',
+      ],
+    });
+    const row = rows[0]!;
+    return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: new Date(args.start).toISOString(), end: new Date(args.slot.end).toISOString(), status: 'confirmed' };
+  } catch (error) {
+    const dbError = error as DbError;
+    if (dbError.code === 'SLTKN' || dbError.code === 'HLDEX') {
+      const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : 'HOLD_EXPIRED';
+      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, args.serviceId, args.start, args.holdToken));
+    }
+    throw error;
+  }
+}
+
+function assertCustomer(customer: CustomerInput): void {
+  if (!customer.id && !customer.name?.trim()) throw bookingError('A customer needs a name (or, for staff, an existing customer id)', 'INVALID_VALUE');
+}
+
+export async function confirmBooking(
+  db: Query,
+  holds: HoldStore,
+  args: { holdToken: string; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null },
+): Promise<BookingResult> {
+  assertCustomer(args.customer);
+  const replay = await byIdempotencyKey(db, args.idempotencyKey);
+  if (replay) return replay;
+  const { tenantId } = await tenantOf(db);
+  const scope: HoldScope = { tenantId, db };
+  const hold = await holds.get(scope, args.holdToken);
+  if (!hold) throw bookingError('The hold expired or does not exist; search again', 'HOLD_EXPIRED');
+  // The hold's resources, re-checked with the engine (an expired hold confirms only if still free).
+  const offer = await offerAt(db, holds, scope, hold.serviceId, hold.start, hold.token, hold.resources.map((r) => r.resourceId));
+  if (!offer.slot) {
+    const alternatives = await alternativesNear(db, holds, scope, hold.serviceId, hold.start, hold.token);
+    throw bookingError(hold.expired ? 'The hold expired and the time has been taken' : 'The time is no longer free', hold.expired ? 'HOLD_EXPIRED' : 'SLOT_TAKEN', alternatives);
+  }
+  const result = await book(db, holds, scope, { serviceId: hold.serviceId, start: hold.start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: hold.token });
+  await holds.release(scope, hold.token).catch(() => undefined); // the Redis hold expires anyway
+  return result;
+}
+
+export async function createBooking(
+  db: Query,
+  holds: HoldStore,
+  args: { serviceId: string; start: string; resourceIds?: readonly string[] | null; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null },
+): Promise<BookingResult> {
+  assertCustomer(args.customer);
+  const replay = await byIdempotencyKey(db, args.idempotencyKey);
+  if (replay) return replay;
+  const { tenantId } = await tenantOf(db);
+  const scope: HoldScope = { tenantId, db };
+  const start = Date.parse(args.start);
+  const offer = await offerAt(db, holds, scope, args.serviceId, start, null, args.resourceIds);
+  if (!offer.slot) {
+    assertOfferable(offer.input, start);
+    throw bookingError('This time is not offered for the service (booked, held, outside working hours or the notice window)', 'SLOT_TAKEN',
+      await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null)));
+  }
+  return book(db, holds, scope, { serviceId: args.serviceId, start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: null });
+}
+
+export async function cancelBooking(db: Query, args: { bookingId: string; reason?: string | null }): Promise<{ bookingId: string; status: string }> {
+  await db.query({ text: 'select app_private.cancel_booking($1, $2)', values: [args.bookingId, args.reason ?? 'no reason given'] });
+  return { bookingId: args.bookingId, status: 'cancelled' };
+}
+
+export async function rescheduleBooking(
+  db: Query,
+  holds: HoldStore,
+  args: { bookingId: string; start: string; resourceIds?: readonly string[] | null },
+): Promise<BookingResult> {
+  const { tenantId } = await tenantOf(db);
+  const scope: HoldScope = { tenantId, db };
+  const { rows } = await db.query<{ service_id: string; resource_id: string; requirement_id: string | null }>({
+    text: `select b.service_id, a.resource_id, a.requirement_id from app_public.booking b
+           join app_public.booking_allocation a on a.tenant_id = b.tenant_id and a.booking_id = b.id where b.id = $1`,
+    values: [args.bookingId],
+  });
+  if (rows.length === 0) throw bookingError(`No booking ${args.bookingId} that you may change`, 'BOOKING_NOT_FOUND');
+  const serviceId = rows[0]!.service_id;
+  const start = Date.parse(args.start);
+  let allocations: { resourceId: string; requirementId: string | null }[];
+  if (args.resourceIds?.length) {
+    // Map the requested resources onto requirements with the engine's candidate lists.
+    const context = await searchContext(db, serviceId, [start, start + MINUTE]);
+    const used = new Set<string>();
+    allocations = args.resourceIds.map((resourceId) => {
+      const requirement = context.requirements.find((r) => !used.has(`${r.id}:${resourceId}`) && r.candidates.some((c) => c.resourceId === resourceId));
+      used.add(`${requirement?.id}:${resourceId}`);
+      return { resourceId, requirementId: requirement?.id ?? null };
+    });
+  } else {
+    allocations = rows.map((r) => ({ resourceId: r.resource_id, requirementId: r.requirement_id }));
+  }
+  // Others' holds on the new time count as taken.
+  const reach = 2 * DAY;
+  const held = await holds.live(scope, allocations.map((a) => a.resourceId), [start - reach, start + reach], null);
+  const context = await searchContext(db, serviceId, [start, start + MINUTE]);
+  const timing = searchInputFor(context, [start, start + MINUTE]);
+  const clash = held.find((h) => {
+    const resource = timing.resources.get(h.resourceId);
+    if (!resource) return false;
+    const [s, e] = busyRange(timing.service, resource, start);
+    return h.busy[0] < e && h.busy[1] > s;
+  });
+  if (clash) throw bookingError('Someone else is booking the new time right now', 'HOLD_CONFLICT', await alternativesNear(db, holds, scope, serviceId, start, null));
+  try {
+    await db.query({ text: 'select app_private.reschedule_booking($1, $2, $3)', values: [args.bookingId, new Date(start).toISOString(), JSON.stringify(allocations)] });
+  } catch (error) {
+    const dbError = error as DbError;
+    if (dbError.code === 'SLTKN') throw bookingError(dbError.message ?? 'taken', 'SLOT_TAKEN', await alternativesNear(db, holds, scope, serviceId, start, null));
+    throw error;
+  }
+  const end = start + context.service.durationMinutes * MINUTE;
+  return { bookingId: args.bookingId, replayed: false, serviceId, start: new Date(start).toISOString(), end: new Date(end).toISOString(), status: 'confirmed' };
+}
