@@ -1,7 +1,8 @@
 // The task list: one file per task, named <table>__<verb>.ts.
 import type { TaskList } from 'graphile-worker';
+import { booking__cancelled, booking__confirmed, booking__rescheduled } from './booking__notify.ts';
 import { hold__sweep } from './hold__sweep.ts';
 import { message__send } from './message__send.ts';
 import { outbox__purge } from './outbox__purge.ts';
 
-export const taskList: TaskList = { hold__sweep, message__send, outbox__purge };
+export const taskList: TaskList = { booking__confirmed, booking__cancelled, booking__rescheduled, hold__sweep, message__send, outbox__purge };
