@@ -2,6 +2,7 @@
 // (app_hidden.slot_search_context, built on app_private.free_intervals: one source of truth), run the
 // pure engine, and label the page of results with tzdata abbreviations in one more query.
 import type { PgClient } from 'postgraphile/@dataplan/pg';
+import { GraphQLError } from 'postgraphile/graphql';
 import { candidateReasons, type Layer, type Reason } from './engine/explain.ts';
 import { wallClockStarts } from './engine/grid.ts';
 import { IntervalSet, type Interval } from './engine/intervals.ts';
@@ -50,6 +51,8 @@ export interface SearchContext {
 export interface ZonedLabel {
   local: string;
   abbreviation: string;
+  /** UTC offset as +HH:MM. */
+  utcOffset: string;
 }
 
 export interface SlotResult {
@@ -113,10 +116,14 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function wallClock(instant: number, timeZone: string): { local: string; offset: string } {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
-    });
+    try {
+      formatter = new Intl.DateTimeFormat('en-CA', {
+        timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset',
+      });
+    } catch {
+      throw new GraphQLError(`Unknown time zone "${timeZone}"`, { extensions: { code: 'TZINV' } });
+    }
     formatters.set(timeZone, formatter);
   }
   const parts: Record<string, string> = {};
@@ -143,7 +150,11 @@ export async function zonedLabels(client: Query, instants: number[], timeZone: s
   });
   const byOffset = new Map<string, string>();
   for (const row of rows) byOffset.set(clocks.get(Number(row.ms))!.offset, row.abbreviation);
-  for (const [instant, clock] of clocks) labels.set(instant, { local: clock.local, abbreviation: byOffset.get(clock.offset)! });
+  for (const [instant, clock] of clocks) {
+    // ICU spells offsets "GMT+05:45" (and plain "GMT" for zero).
+    const utcOffset = clock.offset === 'GMT' ? '+00:00' : clock.offset.replace(/^GMT/, '');
+    labels.set(instant, { local: clock.local, abbreviation: byOffset.get(clock.offset)!, utcOffset });
+  }
   return labels;
 }
 

@@ -10,6 +10,7 @@ import type { HoldStore } from './holds/types.ts';
 import { makeAvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
 import { makeBookingPlugin } from './plugins/BookingPlugin.ts';
 import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
+import { RecurrencePlugin } from './plugins/RecurrencePlugin.ts';
 import { PostgresHoldStore } from './holds/postgres.ts';
 
 export interface PresetOptions {
@@ -35,6 +36,7 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
       makeLoginPlugin({ jwtSecret: options.jwtSecret ?? randomBytes(32).toString('hex'), ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 }), // login → JWT
       makeAvailabilityPlugin(options.holds ?? new PostgresHoldStore()), // availableSlots, explainAvailability
       makeBookingPlugin(options.holds ?? new PostgresHoldStore()), // placeHold, confirmBooking, createBooking, cancel, reschedule
+      RecurrencePlugin, // previewRecurrence
     ],
     pgServices: [
       makePgService({
