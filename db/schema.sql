@@ -46,6 +46,9 @@ comment on type app_public.override_kind is 'closed: not available (holiday, lea
 create type app_public.resource_kind as enum ('practitioner', 'room', 'equipment', 'virtual');
 comment on type app_public.resource_kind is 'What a resource is: a person, a room, a device, or a virtual meeting slot.';
 
+create type app_public.series_status as enum ('active', 'ended', 'cancelled');
+comment on type app_public.series_status is 'active: instances keep being booked up to the horizon; ended: split or UNTIL reached; cancelled.';
+
 create domain app_public.time_zone as text
   constraint time_zone_check CHECK (app_hidden.assert_time_zone(VALUE));
 comment on domain app_public.time_zone is 'An IANA time zone name (e.g. America/Phoenix), validated against pg_timezone_names.';
@@ -187,7 +190,9 @@ create table app_public.booking (
   created_by uuid default app_public.current_user_id(),
   notes text,
   created_at timestamp with time zone default now() not null,
-  updated_at timestamp with time zone default now() not null
+  updated_at timestamp with time zone default now() not null,
+  series_id uuid,
+  series_local_start timestamp without time zone
 );
 alter table app_public.booking add constraint booking_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
 alter table app_public.booking add constraint booking_customer_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES app_public.customer(tenant_id, id);
@@ -195,6 +200,9 @@ alter table app_public.booking add constraint booking_idempotency_key UNIQUE (te
 alter table app_public.booking add constraint booking_idempotency_key_check CHECK (length(idempotency_key) >= 1 AND length(idempotency_key) <= 200);
 alter table app_public.booking add constraint booking_notes_check CHECK (length(notes) <= 2000);
 alter table app_public.booking add constraint booking_pkey PRIMARY KEY (id);
+alter table app_public.booking add constraint booking_series_fkey FOREIGN KEY (tenant_id, series_id) REFERENCES app_public.booking_series(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.booking add constraint booking_series_instance_check CHECK ((series_id IS NULL) = (series_local_start IS NULL));
+alter table app_public.booking add constraint booking_series_instance_key UNIQUE (tenant_id, series_id, series_local_start);
 alter table app_public.booking add constraint booking_service_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES app_public.service(tenant_id, id);
 alter table app_public.booking add constraint booking_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 alter table app_public.booking add constraint booking_tenant_row_key UNIQUE (tenant_id, id);
@@ -210,6 +218,7 @@ create policy "Staff add bookings" on app_public.booking as permissive for inser
 create policy "Staff edit bookings" on app_public.booking as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Staff read their tenant's bookings" on app_public.booking as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 CREATE INDEX booking_customer_idx ON app_public.booking USING btree (tenant_id, customer_id, starts_at);
+CREATE INDEX booking_series_idx ON app_public.booking USING btree (tenant_id, series_id, starts_at);
 CREATE INDEX booking_service_idx ON app_public.booking USING btree (tenant_id, service_id, starts_at);
 CREATE TRIGGER _100_defaults BEFORE INSERT OR UPDATE ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__defaults();
 CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
@@ -220,7 +229,11 @@ End instant; defaults to starts_at plus the service duration (absolute minutes).
 comment on column app_public.booking.display_time_zone is 'Zone to show this booking in (the customer''s choice); null: the location''s.';
 comment on column app_public.booking.idempotency_key is 'Client-chosen key: a retry with the same key finds the same booking.';
 comment on column app_public.booking.created_by is 'The user who created it (null for anonymous or system bookings).';
+comment on column app_public.booking.series_id is 'The recurring series this booking is an instance of.';
+comment on column app_public.booking.series_local_start is 'The nominal local start of this instance in its series (what EXDATE and edits refer to).';
 comment on constraint booking_customer_fkey on app_public.booking is '@fieldName customer
+@foreignFieldName bookings';
+comment on constraint booking_series_fkey on app_public.booking is '@fieldName series
 @foreignFieldName bookings';
 comment on constraint booking_service_fkey on app_public.booking is '@fieldName service
 @foreignFieldName bookings';
@@ -276,6 +289,60 @@ comment on constraint booking_allocation_tenant_row_key on app_public.booking_al
 grant select, delete on table app_public.booking_allocation to app_admin, app_staff;
 grant select on table app_public.booking_allocation to app_bi, app_customer;
 grant insert (booking_id, resource_id, requirement_id), update (resource_id, requirement_id) on table app_public.booking_allocation to app_admin, app_staff;
+
+create table app_public.booking_series (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  service_id uuid not null,
+  customer_id uuid not null,
+  rrule text not null,
+  dtstart_local timestamp without time zone not null,
+  time_zone app_public.time_zone not null,
+  duration_minutes integer not null,
+  exdates_local timestamp without time zone[] default '{}'::timestamp without time zone[] not null,
+  resources jsonb not null,
+  status app_public.series_status default 'active'::app_public.series_status not null,
+  materialised_until timestamp with time zone,
+  tzdata_version text,
+  parent_series_id uuid,
+  created_by uuid,
+  notes text,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.booking_series add constraint booking_series_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
+alter table app_public.booking_series add constraint booking_series_customer_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES app_public.customer(tenant_id, id);
+alter table app_public.booking_series add constraint booking_series_duration_minutes_check CHECK (duration_minutes > 0 AND duration_minutes <= 1440);
+alter table app_public.booking_series add constraint booking_series_notes_check CHECK (length(notes) <= 2000);
+alter table app_public.booking_series add constraint booking_series_parent_fkey FOREIGN KEY (tenant_id, parent_series_id) REFERENCES app_public.booking_series(tenant_id, id);
+alter table app_public.booking_series add constraint booking_series_pkey PRIMARY KEY (id);
+alter table app_public.booking_series add constraint booking_series_resources_check CHECK (jsonb_typeof(resources) = 'array'::text AND jsonb_array_length(resources) > 0);
+alter table app_public.booking_series add constraint booking_series_rrule_check CHECK (length(rrule) >= 6 AND length(rrule) <= 500);
+alter table app_public.booking_series add constraint booking_series_service_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES app_public.service(tenant_id, id);
+alter table app_public.booking_series add constraint booking_series_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.booking_series add constraint booking_series_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.booking_series enable row level security;
+alter table app_public.booking_series force row level security;
+create policy "BI reads its tenant's series" on app_public.booking_series as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Customers read their own series" on app_public.booking_series as permissive for select to app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND (customer_id IN ( SELECT c.id
+   FROM app_public.customer c
+  WHERE (c.user_id = ( SELECT app_public.current_user_id() AS current_user_id))))));
+create policy "Staff read their tenant's series" on app_public.booking_series as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX booking_series_active_idx ON app_public.booking_series USING btree (tenant_id, status, materialised_until);
+comment on table app_public.booking_series is '@behavior -insert -update -delete
+A recurring appointment: the rule in local wall-clock time of time_zone, resolved at query time; instances up to the horizon are bookings.';
+comment on column app_public.booking_series.rrule is 'RFC 5545 RRULE (DAILY, WEEKLY, MONTHLY or YEARLY), expanded on local wall-clock time.';
+comment on column app_public.booking_series.dtstart_local is 'Nominal local start of the first instance (RFC 5545 DTSTART;TZID=time_zone).';
+comment on column app_public.booking_series.resources is 'The resources every instance books: [{resourceId, requirementId}].';
+comment on column app_public.booking_series.materialised_until is 'Instances starting before this instant are booked (or recorded as conflicts).';
+comment on column app_public.booking_series.tzdata_version is 'The tz database version the booked instances were resolved with; a change re-resolves future instances.';
+comment on constraint booking_series_customer_fkey on app_public.booking_series is '@fieldName customer
+@foreignFieldName series';
+comment on constraint booking_series_parent_fkey on app_public.booking_series is '@fieldName parent
+@foreignFieldName continuations';
+comment on constraint booking_series_service_fkey on app_public.booking_series is '@fieldName service
+@foreignFieldName series';
+comment on constraint booking_series_tenant_row_key on app_public.booking_series is '@behavior -single -update -delete';
+grant select on table app_public.booking_series to app_admin, app_bi, app_customer, app_staff;
 
 create table app_public.customer (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -441,6 +508,33 @@ grant select on table app_public.resource to app_anonymous, app_bi, app_customer
 grant insert (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes), update (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes) on table app_public.resource to app_admin;
 grant select (tenant_id, id, location_id, kind, name, time_zone, tags) on table app_public.resource to app_anonymous, app_customer;
 
+create table app_public.series_conflict (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  series_id uuid not null,
+  series_local_start timestamp without time zone not null,
+  starts_at timestamp with time zone not null,
+  reason text not null,
+  detected_at timestamp with time zone default now() not null,
+  resolved_at timestamp with time zone
+);
+alter table app_public.series_conflict add constraint series_conflict_instance_key UNIQUE (tenant_id, series_id, series_local_start);
+alter table app_public.series_conflict add constraint series_conflict_pkey PRIMARY KEY (id);
+alter table app_public.series_conflict add constraint series_conflict_series_fkey FOREIGN KEY (tenant_id, series_id) REFERENCES app_public.booking_series(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.series_conflict add constraint series_conflict_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.series_conflict add constraint series_conflict_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.series_conflict enable row level security;
+alter table app_public.series_conflict force row level security;
+create policy "Staff read their tenant's series conflicts" on app_public.series_conflict as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Staff resolve series conflicts" on app_public.series_conflict as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+comment on table app_public.series_conflict is '@behavior -insert -delete
+An instance of a series that could not be booked or moved (its time is taken); staff resolve it.';
+comment on constraint series_conflict_series_fkey on app_public.series_conflict is '@fieldName series
+@foreignFieldName conflicts';
+comment on constraint series_conflict_tenant_row_key on app_public.series_conflict is '@behavior -single -update -delete';
+grant select on table app_public.series_conflict to app_admin, app_staff;
+grant update (resolved_at) on table app_public.series_conflict to app_admin, app_staff;
+
 create table app_public.service (
   tenant_id uuid default app_public.current_tenant_id() not null,
   id uuid default gen_random_uuid() not null,
@@ -537,12 +631,14 @@ create table app_public.tenant (
   name text not null,
   created_at timestamp with time zone default now() not null,
   max_search_days integer default 62 not null,
-  hold_ttl_seconds integer default 300 not null
+  hold_ttl_seconds integer default 300 not null,
+  series_horizon_days integer default 180 not null
 );
 alter table app_public.tenant add constraint tenant_hold_ttl_seconds_check CHECK (hold_ttl_seconds >= 30 AND hold_ttl_seconds <= 1800);
 alter table app_public.tenant add constraint tenant_max_search_days_check CHECK (max_search_days >= 1 AND max_search_days <= 366);
 alter table app_public.tenant add constraint tenant_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.tenant add constraint tenant_pkey PRIMARY KEY (id);
+alter table app_public.tenant add constraint tenant_series_horizon_days_check CHECK (series_horizon_days >= 7 AND series_horizon_days <= 730);
 alter table app_public.tenant add constraint tenant_slug_check CHECK (slug::text ~ '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$'::text);
 alter table app_public.tenant add constraint tenant_slug_key UNIQUE (slug);
 alter table app_public.tenant enable row level security;
@@ -553,8 +649,9 @@ comment on table app_public.tenant is 'An organisation that runs its bookings he
 comment on column app_public.tenant.slug is 'URL-safe name; anonymous visitors address a tenant by it.';
 comment on column app_public.tenant.max_search_days is 'Longest availability window one search may ask for, in days (default 62).';
 comment on column app_public.tenant.hold_ttl_seconds is 'Default lifetime of a tentative hold, in seconds (30..1800, default 300); requests may ask for less.';
+comment on column app_public.tenant.series_horizon_days is 'How far ahead recurring series are booked (materialised), in days (default 180).';
 grant select on table app_public.tenant to app_admin, app_anonymous, app_bi, app_customer, app_staff;
-grant update (name, max_search_days, hold_ttl_seconds) on table app_public.tenant to app_admin;
+grant update (name, max_search_days, hold_ttl_seconds, series_horizon_days) on table app_public.tenant to app_admin;
 
 create table app_hidden.time_zone_name (
   name text not null
@@ -1388,6 +1485,76 @@ comment on function app_private.book(service_id uuid, starts_at timestamp with t
 revoke execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) from public;
 grant execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) to app_admin, app_anonymous, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_private.book_instance(svc app_public.service, customer_id uuid, series_id uuid, starts_at timestamp with time zone, series_local_start timestamp without time zone, resources jsonb, created_by uuid)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  new_booking uuid;
+  relaxed app_public.service := svc;
+begin
+  relaxed.max_advance_days := 3650;
+  perform app_private.assert_bookable(relaxed, starts_at, resources);
+  insert into app_public.booking (tenant_id, service_id, customer_id, status, starts_at, created_by, series_id, series_local_start)
+  values (svc.tenant_id, svc.id, customer_id, 'confirmed', starts_at, created_by, series_id, series_local_start)
+  returning id into new_booking;
+  insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
+  select svc.tenant_id, new_booking, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
+  return new_booking;
+end;
+$function$;
+comment on function app_private.book_instance(svc app_public.service, customer_id uuid, series_id uuid, starts_at timestamp with time zone, series_local_start timestamp without time zone, resources jsonb, created_by uuid) is 'Books one (series) instance after assert_bookable, without the max-advance limit. Owner-only helper of book_series.';
+revoke execute on function app_private.book_instance(svc app_public.service, customer_id uuid, series_id uuid, starts_at timestamp with time zone, series_local_start timestamp without time zone, resources jsonb, created_by uuid) from public;
+
+CREATE OR REPLACE FUNCTION app_private.book_series(service_id uuid, customer jsonb, series jsonb, instances jsonb, skip_conflicts boolean, tzdata_version text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  svc app_public.service;
+  customer_id uuid;
+  new_series uuid;
+  result jsonb;
+begin
+  if current_setting('role', true) not in ('app_staff', 'app_admin') then
+    raise exception 'Only staff book recurring series' using errcode = '42501';
+  end if;
+  select * into svc from app_public.service s where s.tenant_id = tenant and s.id = service_id and s.active;
+  if not found then
+    raise exception 'No bookable service % in this tenant', service_id using errcode = 'SVCUK';
+  end if;
+  if customer ? 'id' then
+    select c.id into customer_id from app_public.customer c where c.tenant_id = tenant and c.id = (customer->>'id')::uuid;
+    if customer_id is null then
+      raise exception 'Customer % does not exist in this tenant', customer->>'id' using errcode = '23503';
+    end if;
+  else
+    insert into app_public.customer (tenant_id, name, email, phone, preferred_time_zone)
+    values (tenant, customer->>'name', nullif(customer->>'email', ''), nullif(customer->>'phone', ''), nullif(customer->>'timeZone', ''))
+    on conflict (tenant_id, email) do update set name = excluded.name
+    returning id into customer_id;
+  end if;
+  insert into app_public.booking_series (tenant_id, service_id, customer_id, rrule, dtstart_local, time_zone, duration_minutes, exdates_local,
+    resources, materialised_until, tzdata_version, parent_series_id, created_by, notes)
+  values (tenant, svc.id, customer_id, series->>'rrule', (series->>'dtstartLocal')::timestamp, series->>'timeZone', svc.duration_minutes,
+    coalesce(array(select jsonb_array_elements_text(series->'exdatesLocal'))::timestamp[], '{}'),
+    series->'resources', (series->>'materialisedUntil')::timestamptz, tzdata_version, (series->>'parentSeriesId')::uuid,
+    (select u.id from app_public.app_user u where u.id = app_public.current_user_id()), series->>'notes')
+  returning id into new_series;
+  result := app_private.materialise_series(new_series, instances, skip_conflicts, tzdata_version);
+  return result || jsonb_build_object('seriesId', new_series, 'customerId', customer_id);
+end;
+$function$;
+comment on function app_private.book_series(service_id uuid, customer jsonb, series jsonb, instances jsonb, skip_conflicts boolean, tzdata_version text) is 'Creates a series and books its instances within the horizon in one transaction (all or nothing unless skip_conflicts).';
+revoke execute on function app_private.book_series(service_id uuid, customer jsonb, series jsonb, instances jsonb, skip_conflicts boolean, tzdata_version text) from public;
+grant execute on function app_private.book_series(service_id uuid, customer jsonb, series jsonb, instances jsonb, skip_conflicts boolean, tzdata_version text) to app_admin, app_staff;
+
 CREATE OR REPLACE FUNCTION app_private.booking_by_idempotency_key(idempotency_key text)
  RETURNS TABLE(booking_id uuid, service_id uuid, starts_at timestamp with time zone, ends_at timestamp with time zone, status app_public.booking_status)
  LANGUAGE sql
@@ -1440,6 +1607,40 @@ $function$;
 comment on function app_private.cancel_booking(booking_id uuid, reason text) is 'Cancels a booking (staff, or the customer who owns it); frees its resources. BKGUK if not visible.';
 revoke execute on function app_private.cancel_booking(booking_id uuid, reason text) from public;
 grant execute on function app_private.cancel_booking(booking_id uuid, reason text) to app_admin, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  n integer;
+begin
+  if current_setting('role', true) not in ('app_staff', 'app_admin') then
+    raise exception 'Only staff change recurring series' using errcode = '42501';
+  end if;
+  update app_public.booking b set status = 'cancelled'
+  where b.tenant_id = tenant and b.series_id = cancel_series_from.series_id and b.starts_at >= from_start
+    and b.status in ('pending_approval', 'confirmed');
+  get diagnostics n = row_count;
+  update app_public.booking_series x
+  set status = case when exists (select 1 from app_public.booking b where b.tenant_id = tenant and b.series_id = x.id and b.starts_at < from_start)
+                    then 'ended'::app_public.series_status else 'cancelled'::app_public.series_status end,
+      materialised_until = least(coalesce(x.materialised_until, from_start), from_start)
+  where x.tenant_id = tenant and x.id = cancel_series_from.series_id;
+  if not found then
+    raise exception 'No series % in this tenant', series_id using errcode = 'BKGUK';
+  end if;
+  delete from app_public.series_conflict c where c.tenant_id = tenant and c.series_id = cancel_series_from.series_id and c.starts_at >= from_start;
+  return n;
+end;
+$function$;
+comment on function app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone) is 'Cancels a series'' instances from an instant on and ends the series there (staff).';
+revoke execute on function app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone) from public;
+grant execute on function app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone) to app_admin, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.enqueue_job(task text, payload json DEFAULT '{}'::json, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, job_key text DEFAULT NULL::text)
  RETURNS void
@@ -1625,6 +1826,63 @@ AS $function$
 $function$;
 comment on function app_private.lock_resources(tenant uuid, resource_ids uuid[]) is 'Transaction advisory locks on resources, in uuid order (no deadlocks).';
 revoke execute on function app_private.lock_resources(tenant uuid, resource_ids uuid[]) from public;
+
+CREATE OR REPLACE FUNCTION app_private.materialise_series(series_id uuid, instances jsonb, skip_conflicts boolean, tzdata_version text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  s app_public.booking_series;
+  svc app_public.service;
+  instance jsonb;
+  booked jsonb := '[]';
+  skipped jsonb := '[]';
+  booking uuid;
+  ids uuid[];
+begin
+  select * into s from app_public.booking_series x where x.tenant_id = tenant and x.id = series_id for update;
+  if not found then
+    raise exception 'No series % in this tenant', series_id using errcode = 'BKGUK';
+  end if;
+  select * into svc from app_public.service x where x.tenant_id = tenant and x.id = s.service_id;
+  ids := array(select (x->>'resourceId')::uuid from jsonb_array_elements(s.resources) x);
+  perform app_private.lock_resources(tenant, ids);
+  for instance in select * from jsonb_array_elements(instances) loop
+    if exists (select 1 from app_public.booking b where b.tenant_id = tenant and b.series_id = s.id
+               and b.series_local_start = (instance->>'nominalLocal')::timestamp) then
+      continue; -- already booked (or cancelled on purpose): never re-created
+    end if;
+    begin
+      booking := app_private.book_instance(svc, s.customer_id, s.id, (instance->>'start')::timestamptz,
+        (instance->>'nominalLocal')::timestamp, s.resources, s.created_by);
+      booked := booked || jsonb_build_object('bookingId', booking, 'start', instance->>'start', 'nominalLocal', instance->>'nominalLocal');
+    exception
+      when sqlstate 'SLTKN' or sqlstate 'NOTOF' or exclusion_violation then
+        if not skip_conflicts then
+          raise exception 'Instance % (%) of the series cannot be booked: %', instance->>'nominalLocal', s.time_zone, sqlerrm
+            using errcode = 'SLTKN', detail = instance->>'start';
+        end if;
+        skipped := skipped || jsonb_build_object('start', instance->>'start', 'nominalLocal', instance->>'nominalLocal', 'reason', sqlerrm);
+        insert into app_public.series_conflict (tenant_id, series_id, series_local_start, starts_at, reason)
+        values (tenant, s.id, (instance->>'nominalLocal')::timestamp, (instance->>'start')::timestamptz, sqlerrm)
+        on conflict on constraint series_conflict_instance_key do update set starts_at = excluded.starts_at, reason = excluded.reason, detected_at = now(), resolved_at = null;
+    end;
+  end loop;
+  update app_public.booking_series x set tzdata_version = coalesce(materialise_series.tzdata_version, x.tzdata_version)
+  where x.tenant_id = tenant and x.id = s.id;
+  if jsonb_array_length(booked) > 0 then
+    perform app_private.enqueue_job('series__booked', json_build_object('tenantId', tenant, 'seriesId', s.id, 'count', jsonb_array_length(booked)));
+  end if;
+  return jsonb_build_object('booked', booked, 'skipped', skipped);
+end;
+$function$;
+comment on function app_private.materialise_series(series_id uuid, instances jsonb, skip_conflicts boolean, tzdata_version text) is 'Books series instances under resource locks: all or nothing (SLTKN naming the instance), or skipping and flagging taken ones.';
+revoke execute on function app_private.materialise_series(series_id uuid, instances jsonb, skip_conflicts boolean, tzdata_version text) from public;
+grant execute on function app_private.materialise_series(series_id uuid, instances jsonb, skip_conflicts boolean, tzdata_version text) to app_admin, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.refresh_time_zone_names()
  RETURNS integer

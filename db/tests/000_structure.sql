@@ -225,7 +225,9 @@ select set_eq(
         'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
         'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
         'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
-        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)'],
+        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)',
+        'app_private.book_series(uuid,jsonb,jsonb,jsonb,boolean,text)', 'app_private.materialise_series(uuid,jsonb,boolean,text)',
+        'app_private.cancel_series_from(uuid,timestamp with time zone)'],
   'app_staff executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed
 select set_eq(
@@ -236,7 +238,9 @@ select set_eq(
         'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
         'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
         'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
-        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)'],
+        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)',
+        'app_private.book_series(uuid,jsonb,jsonb,jsonb,boolean,text)', 'app_private.materialise_series(uuid,jsonb,boolean,text)',
+        'app_private.cancel_series_from(uuid,timestamp with time zone)'],
   'app_admin executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed: BI logins resolve their own tenant mapping
 select set_eq(

@@ -11,6 +11,7 @@ import { makeAvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
 import { makeBookingPlugin } from './plugins/BookingPlugin.ts';
 import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
 import { RecurrencePlugin } from './plugins/RecurrencePlugin.ts';
+import { makeSeriesPlugin } from './plugins/SeriesPlugin.ts';
 import { PostgresHoldStore } from './holds/postgres.ts';
 
 export interface PresetOptions {
@@ -37,6 +38,7 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
       makeAvailabilityPlugin(options.holds ?? new PostgresHoldStore()), // availableSlots, explainAvailability
       makeBookingPlugin(options.holds ?? new PostgresHoldStore()), // placeHold, confirmBooking, createBooking, cancel, reschedule
       RecurrencePlugin, // previewRecurrence
+      makeSeriesPlugin(options.holds ?? new PostgresHoldStore()), // bookRecurring, updateSeries, cancelSeries
     ],
     pgServices: [
       makePgService({

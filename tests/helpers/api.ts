@@ -30,7 +30,7 @@ export async function startTestApi(db: TestDatabase, options: { redisUrl?: strin
     redisUrl: options.redisUrl,
     jwtSecret: TEST_JWT_SECRET,
     graphiql: true,
-    logger: createLogger('test-api', 'silent'),
+    logger: createLogger('test-api', process.env.TEST_LOG_LEVEL ?? 'silent'),
   });
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;

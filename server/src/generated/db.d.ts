@@ -13,6 +13,16 @@ export type AppPublicOverrideKind = "closed" | "open";
 
 export type AppPublicResourceKind = "equipment" | "practitioner" | "room" | "virtual";
 
+export type AppPublicSeriesStatus = "active" | "cancelled" | "ended";
+
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
+  ? U[]
+  : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S[], I[], U[]>
+  : T[];
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -165,6 +175,14 @@ export interface AppPublicBooking {
    */
   idempotency_key: string | null;
   notes: string | null;
+  /**
+   * The recurring series this booking is an instance of.
+   */
+  series_id: string | null;
+  /**
+   * The nominal local start of this instance in its series (what EXDATE and edits refer to).
+   */
+  series_local_start: Timestamp | null;
   service_id: string;
   starts_at: Timestamp;
   status: Generated<AppPublicBookingStatus>;
@@ -190,6 +208,41 @@ export interface AppPublicBookingAllocation {
   requirement_id: string | null;
   resource_id: string;
   tenant_id: Generated<string>;
+}
+
+export interface AppPublicBookingSeries {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  customer_id: string;
+  /**
+   * Nominal local start of the first instance (RFC 5545 DTSTART;TZID=time_zone).
+   */
+  dtstart_local: Timestamp;
+  duration_minutes: number;
+  exdates_local: Generated<ArrayType<Timestamp>>;
+  id: Generated<string>;
+  /**
+   * Instances starting before this instant are booked (or recorded as conflicts).
+   */
+  materialised_until: Timestamp | null;
+  notes: string | null;
+  parent_series_id: string | null;
+  /**
+   * The resources every instance books: [{resourceId, requirementId}].
+   */
+  resources: Json;
+  /**
+   * RFC 5545 RRULE (DAILY, WEEKLY, MONTHLY or YEARLY), expanded on local wall-clock time.
+   */
+  rrule: string;
+  service_id: string;
+  status: Generated<AppPublicSeriesStatus>;
+  tenant_id: Generated<string>;
+  time_zone: string;
+  /**
+   * The tz database version the booked instances were resolved with; a change re-resolves future instances.
+   */
+  tzdata_version: string | null;
 }
 
 export interface AppPublicCustomer {
@@ -267,6 +320,17 @@ export interface AppPublicResource {
   time_zone: string | null;
 }
 
+export interface AppPublicSeriesConflict {
+  detected_at: Generated<Timestamp>;
+  id: Generated<string>;
+  reason: string;
+  resolved_at: Timestamp | null;
+  series_id: string;
+  series_local_start: Timestamp;
+  starts_at: Timestamp;
+  tenant_id: Generated<string>;
+}
+
 export interface AppPublicService {
   active: Generated<boolean>;
   /**
@@ -331,6 +395,10 @@ export interface AppPublicTenant {
   max_search_days: Generated<number>;
   name: string;
   /**
+   * How far ahead recurring series are booked (materialised), in days (default 180).
+   */
+  series_horizon_days: Generated<number>;
+  /**
    * URL-safe name; anonymous visitors address a tenant by it.
    */
   slug: string;
@@ -348,11 +416,13 @@ export interface DB {
   "app_public.availability_template": AppPublicAvailabilityTemplate;
   "app_public.booking": AppPublicBooking;
   "app_public.booking_allocation": AppPublicBookingAllocation;
+  "app_public.booking_series": AppPublicBookingSeries;
   "app_public.customer": AppPublicCustomer;
   "app_public.location": AppPublicLocation;
   "app_public.membership": AppPublicMembership;
   "app_public.requirement_preference": AppPublicRequirementPreference;
   "app_public.resource": AppPublicResource;
+  "app_public.series_conflict": AppPublicSeriesConflict;
   "app_public.service": AppPublicService;
   "app_public.service_requirement": AppPublicServiceRequirement;
   "app_public.tenant": AppPublicTenant;

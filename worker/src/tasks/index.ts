@@ -4,5 +4,7 @@ import { booking__cancelled, booking__confirmed, booking__rescheduled } from './
 import { hold__sweep } from './hold__sweep.ts';
 import { message__send } from './message__send.ts';
 import { outbox__purge } from './outbox__purge.ts';
+import { series__booked } from './series__booked.ts';
+import { series__extend } from './series__extend.ts';
 
-export const taskList: TaskList = { booking__confirmed, booking__cancelled, booking__rescheduled, hold__sweep, message__send, outbox__purge };
+export const taskList: TaskList = { booking__confirmed, booking__cancelled, booking__rescheduled, hold__sweep, message__send, outbox__purge, series__booked, series__extend };
