@@ -15,6 +15,7 @@ import pg from 'pg';
 import { startTestApi } from '../tests/helpers/api.ts';
 import { runEngineBench } from './bench/engine.ts';
 import { runSlotsBench } from './bench/slots.ts';
+import { runTimeBench } from './bench/time.ts';
 import { startTestServer } from '../tests/helpers/database.ts';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
@@ -260,6 +261,8 @@ try {
   await runEngineBench((line) => console.log(line));
   console.log('');
   await runSlotsBench(db, api, (line) => console.log(line));
+  console.log('');
+  runTimeBench((line) => console.log(line));
 } finally {
   await direct.end();
   await api.close();
