@@ -8,6 +8,7 @@ import { wallClockStarts } from './engine/grid.ts';
 import { IntervalSet, type Interval } from './engine/intervals.ts';
 import { busyRange, explainStart, findSlots, type SearchInput, type Slot } from './engine/search.ts';
 import type { HoldStore } from './holds/types.ts';
+import { instantMs, isoOf } from './time.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -146,7 +147,7 @@ export async function zonedLabels(client: Query, instants: number[], timeZone: s
   const { rows } = await client.query<{ ms: string; abbreviation: string }>({
     text: `select (extract(epoch from i) * 1000)::bigint::text as ms, (app_public.local_time(i, $2)).abbreviation
            from unnest($1::timestamptz[]) i`,
-    values: [[...representative.values()].map((ms) => new Date(ms).toISOString()), timeZone],
+    values: [[...representative.values()].map((ms) => isoOf(ms)), timeZone],
   });
   const byOffset = new Map<string, string>();
   for (const row of rows) byOffset.set(clocks.get(Number(row.ms))!.offset, row.abbreviation);
@@ -198,7 +199,7 @@ export async function availableSlots(client: Query, args: SlotQuery, holds?: Hol
   const context = await loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
     args.serviceId, args.from, args.to, args.timeZone ?? null, args.locationId ?? null,
   ]);
-  const window: Interval = [Date.parse(args.from), Date.parse(args.to)];
+  const window: Interval = [instantMs(args.from), instantMs(args.to)];
   let input = searchInputFor(context, window, args.preferredResourceIds ?? []);
   let ownStart: number | null = null;
   if (holds) {
@@ -230,8 +231,8 @@ function toResult(slot: Slot, labels: Map<number, ZonedLabel>, timeZone: string,
   const end = labels.get(slot.end)!;
   return {
     cursor: encodeCursor(slot.start),
-    start: new Date(slot.start).toISOString(),
-    end: new Date(slot.end).toISOString(),
+    start: isoOf(slot.start),
+    end: isoOf(slot.end),
     startLocal: start.local,
     endLocal: end.local,
     timeZone,
@@ -263,11 +264,11 @@ export interface Explanation {
   }[];
 }
 
-const serializeReason = (r: Reason) => ({ ...r, from: r.from === null ? null : new Date(r.from).toISOString(), to: r.to === null ? null : new Date(r.to).toISOString() });
+const serializeReason = (r: Reason) => ({ ...r, from: r.from === null ? null : isoOf(r.from), to: r.to === null ? null : isoOf(r.to) });
 
 export async function explainAvailability(client: Query, args: { serviceId: string; start: string; timeZone?: string | null }) {
   const context = await loadContext(client, 'select app_hidden.slot_explain_context($1, $2, $3) as context', [args.serviceId, args.start, args.timeZone ?? null]);
-  const start = Date.parse(args.start);
+  const start = instantMs(args.start);
   const input = searchInputFor(context, [start - DAY, start + DAY]);
   const verdict = explainStart(input, start);
   const end = start + context.service.durationMinutes * MINUTE;
@@ -281,7 +282,7 @@ export async function explainAvailability(client: Query, args: { serviceId: stri
   const labels = await zonedLabels(client, instants, context.displayTimeZone);
   const format = (ms: number) => {
     const label = labels.get(ms);
-    return label ? `${label.local.replace('T', ' ').slice(0, 16)} ${label.abbreviation}` : new Date(ms).toISOString();
+    return label ? `${label.local.replace('T', ' ').slice(0, 16)} ${label.abbreviation}` : isoOf(ms);
   };
   const names = new Map(context.requirements.flatMap((r) => r.candidates.map((c) => [c.resourceId, c] as const)));
   const reasons: Reason[] = [];
@@ -305,8 +306,8 @@ export async function explainAvailability(client: Query, args: { serviceId: stri
       break;
   }
   const result: Explanation = {
-    start: new Date(start).toISOString(),
-    end: new Date(end).toISOString(),
+    start: isoOf(start),
+    end: isoOf(end),
     startLocal: labels.get(start)?.local ?? '',
     timeZone: context.displayTimeZone,
     abbreviation: labels.get(start)?.abbreviation ?? '',

@@ -9,6 +9,7 @@ import { searchInputFor, zonedLabels, type SearchContext } from './availability.
 import { IntervalSet, type Interval } from './engine/intervals.ts';
 import { busyRange, findSlots, noticeWindow, type SearchInput, type Slot } from './engine/search.ts';
 import type { HoldScope, HoldStore } from './holds/types.ts';
+import { instantMs, isoOf } from './time.ts';
 
 type Query = Pick<PgClient, 'query'>;
 const MINUTE = 60_000;
@@ -44,7 +45,7 @@ async function tenantOf(db: Query): Promise<{ tenantId: string; holdTtlSeconds: 
 async function searchContext(db: Query, serviceId: string, window: Interval, timeZone?: string | null): Promise<SearchContext> {
   const { rows } = await db.query<{ c: SearchContext }>({
     text: 'select app_hidden.slot_search_context($1, $2, $3, $4) as c',
-    values: [serviceId, new Date(window[0]).toISOString(), new Date(window[1]).toISOString(), timeZone ?? null],
+    values: [serviceId, isoOf(window[0]), isoOf(window[1]), timeZone ?? null],
   });
   return rows[0]!.c;
 }
@@ -86,7 +87,7 @@ async function nearest(db: Query, slots: readonly Slot[], start: number, context
     const picked = slots.filter((s) => s.start !== start).sort((a, b) => Math.abs(a.start - start) - Math.abs(b.start - start) || a.start - b.start).slice(0, ALTERNATIVES);
     const labels = await zonedLabels(db, picked.map((s) => s.start), context.displayTimeZone);
     return picked.map((s) => ({
-      start: new Date(s.start).toISOString(),
+      start: isoOf(s.start),
       startLocal: labels.get(s.start)!.local,
       abbreviation: labels.get(s.start)!.abbreviation,
       resourceIds: s.assignments.flatMap((a) => a.resourceIds),
@@ -152,7 +153,7 @@ export async function placeHold(
 ): Promise<HoldResult> {
   const { tenantId, holdTtlSeconds, userId: owner } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
-  const start = Date.parse(args.start);
+  const start = instantMs(args.start);
   const offer = await offerAt(db, holds, scope, args.serviceId, start, null, args.resourceIds);
   if (!offer.slot) {
     assertOfferable(offer.input, start);
@@ -180,9 +181,9 @@ export async function placeHold(
   }
   return {
     token,
-    expiresAt: new Date(result.expiresAt).toISOString(),
-    start: new Date(start).toISOString(),
-    end: new Date(offer.slot.end).toISOString(),
+    expiresAt: isoOf(result.expiresAt),
+    start: isoOf(start),
+    end: isoOf(offer.slot.end),
     resources: allocations.map((a) => ({ id: a.resourceId, name: names.get(a.resourceId) ?? '', requirementId: a.requirementId })),
   };
 }
@@ -230,12 +231,12 @@ async function book(
     const { rows } = await db.query<{ booking_id: string; replayed: boolean }>({
       text: 'select booking_id, replayed from app_private.book($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       values: [
-        args.serviceId, new Date(args.start).toISOString(), JSON.stringify(allocationsOf(args.slot)), JSON.stringify(args.customer),
+        args.serviceId, isoOf(args.start), JSON.stringify(allocationsOf(args.slot)), JSON.stringify(args.customer),
         args.idempotencyKey ?? null, args.notes ?? null, args.timeZone ?? null, args.holdToken, holds.kind === 'postgres',
       ],
     });
     const row = rows[0]!;
-    return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: new Date(args.start).toISOString(), end: new Date(args.slot.end).toISOString(), status: 'confirmed' };
+    return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: isoOf(args.start), end: isoOf(args.slot.end), status: 'confirmed' };
   } catch (error) {
     const dbError = error as DbError;
     if (dbError.code === 'SLTKN' || dbError.code === 'HLDEX') {
@@ -283,7 +284,7 @@ export async function createBooking(
   if (replay) return replay;
   const { tenantId } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
-  const start = Date.parse(args.start);
+  const start = instantMs(args.start);
   const offer = await offerAt(db, holds, scope, args.serviceId, start, null, args.resourceIds);
   if (!offer.slot) {
     assertOfferable(offer.input, start);
@@ -312,7 +313,7 @@ export async function rescheduleBooking(
   });
   if (rows.length === 0) throw bookingError(`No booking ${args.bookingId} that you may change`, 'BOOKING_NOT_FOUND');
   const serviceId = rows[0]!.service_id;
-  const start = Date.parse(args.start);
+  const start = instantMs(args.start);
   let allocations: { resourceId: string; requirementId: string | null }[];
   if (args.resourceIds?.length) {
     // Map the requested resources onto requirements with the engine's candidate lists.
@@ -339,12 +340,12 @@ export async function rescheduleBooking(
   });
   if (clash) throw bookingError('Someone else is booking the new time right now', 'HOLD_CONFLICT', await alternativesNear(db, holds, scope, serviceId, start, null));
   try {
-    await db.query({ text: 'select app_private.reschedule_booking($1, $2, $3)', values: [args.bookingId, new Date(start).toISOString(), JSON.stringify(allocations)] });
+    await db.query({ text: 'select app_private.reschedule_booking($1, $2, $3)', values: [args.bookingId, isoOf(start), JSON.stringify(allocations)] });
   } catch (error) {
     const dbError = error as DbError;
     if (dbError.code === 'SLTKN') throw bookingError(dbError.message ?? 'taken', 'SLOT_TAKEN', await alternativesNear(db, holds, scope, serviceId, start, null));
     throw error;
   }
   const end = start + context.service.durationMinutes * MINUTE;
-  return { bookingId: args.bookingId, replayed: false, serviceId, start: new Date(start).toISOString(), end: new Date(end).toISOString(), status: 'confirmed' };
+  return { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: 'confirmed' };
 }

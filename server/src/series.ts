@@ -11,6 +11,7 @@ import { expandRecurrence, RecurrenceError, type Occurrence } from './engine/rec
 import { busyRange, findSlots } from './engine/search.ts';
 import type { HoldStore } from './holds/types.ts';
 import type { CustomerInput } from './booking.ts';
+import { instantMs, isoOf, nowMs } from './time.ts';
 
 type Query = Pick<PgClient, 'query'>;
 const MINUTE = 60_000;
@@ -34,8 +35,6 @@ interface SeriesRow {
 }
 
 const error = (message: string, code: string, extra: Record<string, unknown> = {}) => new GraphQLError(message, { extensions: { code, ...extra } });
-const nowMs = () => Temporal.Now.instant().epochMilliseconds;
-const isoInstant = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toString();
 
 function expand(args: { rrule: string; dtstartLocal: string; timeZone: string; durationMinutes: number; exdatesLocal?: readonly string[] }, window: [number, number]): Occurrence[] {
   try {
@@ -49,7 +48,7 @@ function expand(args: { rrule: string; dtstartLocal: string; timeZone: string; d
 async function serviceContext(db: Query, serviceId: string, window: [number, number]): Promise<SearchContext> {
   const { rows } = await db.query<{ c: SearchContext }>({
     text: 'select app_hidden.slot_search_context($1, $2, $3) as c',
-    values: [serviceId, isoInstant(window[0]), isoInstant(window[1])],
+    values: [serviceId, isoOf(window[0]), isoOf(window[1])],
   });
   return rows[0]!.c;
 }
@@ -72,7 +71,7 @@ function chooseResources(context: SearchContext, first: Occurrence, resourceIds:
     });
   }
   const slot = findSlots(searchInputFor(context, [first.start, first.start + MINUTE])).find((s) => s.start === first.start);
-  if (!slot) throw error(`The first instance (${first.startLocal}) is not available; choose resources or another time`, 'SLOT_TAKEN', { instance: isoInstant(first.start) });
+  if (!slot) throw error(`The first instance (${first.startLocal}) is not available; choose resources or another time`, 'SLOT_TAKEN', { instance: isoOf(first.start) });
   return slot.assignments.flatMap((a) => a.resourceIds.map((resourceId) => ({ resourceId, requirementId: a.requirementId })));
 }
 
@@ -122,7 +121,7 @@ async function bookSeries(
   const skip = args.mode === 'SKIP_CONFLICTS';
   if (heldInstances.size > 0 && !skip) {
     const first = instances.find((o) => heldInstances.has(o.start))!;
-    throw error(`Instance ${first.startLocal} is being booked by someone else right now`, 'HOLD_CONFLICT', { instance: isoInstant(first.start) });
+    throw error(`Instance ${first.startLocal} is being booked by someone else right now`, 'HOLD_CONFLICT', { instance: isoOf(first.start) });
   }
   let result: { seriesId: string; booked: { bookingId: string; start: string }[]; skipped: { start: string; reason: string }[] };
   try {
@@ -130,8 +129,8 @@ async function bookSeries(
       text: 'select app_private.book_series($1, $2, $3, $4, $5, $6) as r',
       values: [
         args.serviceId, JSON.stringify(args.customer),
-        JSON.stringify({ rrule: args.rrule, dtstartLocal: args.dtstartLocal, timeZone, exdatesLocal: args.exdatesLocal ?? [], resources, materialisedUntil: isoInstant(horizonEnd), notes: args.notes ?? null, parentSeriesId: args.parentSeriesId ?? null }),
-        JSON.stringify(instances.filter((o) => !heldInstances.has(o.start)).map((o) => ({ start: isoInstant(o.start), nominalLocal: o.nominalLocal }))),
+        JSON.stringify({ rrule: args.rrule, dtstartLocal: args.dtstartLocal, timeZone, exdatesLocal: args.exdatesLocal ?? [], resources, materialisedUntil: isoOf(horizonEnd), notes: args.notes ?? null, parentSeriesId: args.parentSeriesId ?? null }),
+        JSON.stringify(instances.filter((o) => !heldInstances.has(o.start)).map((o) => ({ start: isoOf(o.start), nominalLocal: o.nominalLocal }))),
         skip, process.versions.tz ?? null,
       ],
     });
@@ -141,15 +140,15 @@ async function bookSeries(
     if (dbError.code === 'SLTKN') throw error(dbError.message ?? 'An instance is taken', 'SLOT_TAKEN', { instance: dbError.detail ?? null });
     throw e;
   }
-  const skippedHeld = instances.filter((o) => heldInstances.has(o.start)).map((o) => ({ start: isoInstant(o.start), reason: 'held by someone else' }));
-  const all = [...result.booked.map((b) => Date.parse(b.start)), ...result.skipped.map((s) => Date.parse(s.start)), ...skippedHeld.map((s) => Date.parse(s.start))];
+  const skippedHeld = instances.filter((o) => heldInstances.has(o.start)).map((o) => ({ start: isoOf(o.start), reason: 'held by someone else' }));
+  const all = [...result.booked.map((b) => instantMs(b.start)), ...result.skipped.map((s) => instantMs(s.start)), ...skippedHeld.map((s) => instantMs(s.start))];
   const labels = await zonedLabels(db, all, timeZone);
-  const label = (iso: string) => labels.get(Date.parse(iso))!;
+  const label = (iso: string) => labels.get(instantMs(iso))!;
   return {
     seriesId: result.seriesId,
-    booked: result.booked.map((b) => ({ bookingId: b.bookingId, start: isoInstant(Date.parse(b.start)), startLocal: label(b.start).local, abbreviation: label(b.start).abbreviation })),
-    skipped: [...result.skipped, ...skippedHeld].map((s) => ({ start: isoInstant(Date.parse(s.start)), startLocal: label(s.start).local, abbreviation: label(s.start).abbreviation, reason: s.reason })),
-    horizonEnd: isoInstant(horizonEnd),
+    booked: result.booked.map((b) => ({ bookingId: b.bookingId, start: isoOf(instantMs(b.start)), startLocal: label(b.start).local, abbreviation: label(b.start).abbreviation })),
+    skipped: [...result.skipped, ...skippedHeld].map((s) => ({ start: isoOf(instantMs(s.start)), startLocal: label(s.start).local, abbreviation: label(s.start).abbreviation, reason: s.reason })),
+    horizonEnd: isoOf(horizonEnd),
   };
 }
 
@@ -173,7 +172,7 @@ async function loadSeries(db: Query, seriesId: string): Promise<SeriesRow> {
 /** Cancels a series from an instant (default now) on; earlier instances stay. */
 export async function cancelSeries(db: Query, args: { seriesId: string; from?: string | null }): Promise<{ seriesId: string; cancelled: number }> {
   await loadSeries(db, args.seriesId);
-  const { rows } = await db.query<{ n: number }>({ text: 'select app_private.cancel_series_from($1, $2) as n', values: [args.seriesId, args.from ?? isoInstant(nowMs())] });
+  const { rows } = await db.query<{ n: number }>({ text: 'select app_private.cancel_series_from($1, $2) as n', values: [args.seriesId, args.from ?? isoOf(nowMs())] });
   return { seriesId: args.seriesId, cancelled: rows[0]!.n };
 }
 
@@ -189,7 +188,7 @@ export async function updateSeries(
 ): Promise<SeriesResult> {
   const series = await loadSeries(db, args.seriesId);
   if (series.status !== 'active') throw error('Only active series can be changed', 'BOOKING_NOT_FOUND');
-  const from = args.from ? Date.parse(args.from) : nowMs();
+  const from = args.from ? instantMs(args.from) : nowMs();
   let dtstartLocal = args.dtstartLocal;
   if (!dtstartLocal) {
     // Continue from the instance at `from` (or the next one), keeping its nominal local time.
@@ -197,7 +196,7 @@ export async function updateSeries(
     if (!next) throw error('The series has no instance after this point', 'RRULE_DTSTART');
     dtstartLocal = next.nominalLocal;
   }
-  await db.query({ text: 'select app_private.cancel_series_from($1, $2)', values: [series.id, isoInstant(from)] });
+  await db.query({ text: 'select app_private.cancel_series_from($1, $2)', values: [series.id, isoOf(from)] });
   return bookSeries(db, holds, {
     serviceId: series.service_id,
     customer: { id: await customerOf(db, series.id) },
@@ -255,14 +254,14 @@ export async function extendAllSeries(client: Query, options: { now?: number; tz
         const { rows: future } = await client.query<{ id: string; starts_at: Date; local: string }>({
           text: `select id, starts_at, to_char(series_local_start, 'YYYY-MM-DD"T"HH24:MI:SS') as local from app_public.booking
                  where tenant_id = $1 and series_id = $2 and starts_at > $3 and status in ('pending_approval', 'confirmed')`,
-          values: [s.tenant_id, s.id, isoInstant(now)],
+          values: [s.tenant_id, s.id, isoOf(now)],
         });
         for (const booking of future) {
           const resolved = Temporal.PlainDateTime.from(booking.local).toZonedDateTime(s.time_zone, { disambiguation: 'compatible' }).epochMilliseconds;
           if (resolved === booking.starts_at.getTime()) continue;
           await client.query({ text: 'savepoint move_instance' });
           try {
-            await client.query({ text: 'update app_public.booking set starts_at = $2, ends_at = $3 where id = $1', values: [booking.id, isoInstant(resolved), isoInstant(resolved + s.duration_minutes * MINUTE)] });
+            await client.query({ text: 'update app_public.booking set starts_at = $2, ends_at = $3 where id = $1', values: [booking.id, isoOf(resolved), isoOf(resolved + s.duration_minutes * MINUTE)] });
             await client.query({ text: 'release savepoint move_instance' });
             report.moved++;
           } catch (e) {
@@ -271,7 +270,7 @@ export async function extendAllSeries(client: Query, options: { now?: number; tz
             await client.query({
               text: `insert into app_public.series_conflict (tenant_id, series_id, series_local_start, starts_at, reason) values ($1, $2, $3, $4, $5)
                      on conflict (tenant_id, series_id, series_local_start) do update set starts_at = excluded.starts_at, reason = excluded.reason, detected_at = now(), resolved_at = null`,
-              values: [s.tenant_id, s.id, booking.local, isoInstant(resolved), `tz database ${version} moves this instance to a time that is taken; it stays at its old time until staff decide`],
+              values: [s.tenant_id, s.id, booking.local, isoOf(resolved), `tz database ${version} moves this instance to a time that is taken; it stays at its old time until staff decide`],
             });
             report.conflicts++;
           }
@@ -283,11 +282,11 @@ export async function extendAllSeries(client: Query, options: { now?: number; tz
         const instances = expand({ rrule: s.rrule, dtstartLocal: s.dtstart_local, timeZone: s.time_zone, durationMinutes: s.duration_minutes, exdatesLocal: s.exdates_local }, [from, horizonEnd]);
         const { rows: result } = await client.query<{ r: { booked: unknown[]; skipped: unknown[] } }>({
           text: 'select app_private.materialise_series($1, $2, true, $3) as r',
-          values: [s.id, JSON.stringify(instances.map((o) => ({ start: isoInstant(o.start), nominalLocal: o.nominalLocal }))), version],
+          values: [s.id, JSON.stringify(instances.map((o) => ({ start: isoOf(o.start), nominalLocal: o.nominalLocal }))), version],
         });
         report.booked += result[0]!.r.booked.length;
         report.conflicts += result[0]!.r.skipped.length;
-        await client.query({ text: 'update app_public.booking_series set materialised_until = $2 where id = $1', values: [s.id, isoInstant(horizonEnd)] });
+        await client.query({ text: 'update app_public.booking_series set materialised_until = $2 where id = $1', values: [s.id, isoOf(horizonEnd)] });
       } else if (version) {
         await client.query({ text: 'update app_public.booking_series set tzdata_version = $2 where id = $1', values: [s.id, version] });
       }

@@ -2,6 +2,7 @@
 // wall-clock time both give for sample instants in zones whose rules changed recently; a
 // disagreement is reported on /readyz instead of silently computing two answers.
 import type pg from 'pg';
+import { Temporal } from 'temporal-polyfill';
 
 /** Zones with recent or scheduled rule changes, plus a few steady ones. */
 export const TZ_SAMPLE_ZONES = [
@@ -15,8 +16,10 @@ export interface TzdataComparison {
   mismatches: { zone: string; instant: string; node: string; postgres: string }[];
 }
 
-function sampleInstants(from: Date, months: number): Date[] {
-  return Array.from({ length: months }, (_, i) => new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + i, 15, 12)));
+/** Noon UTC on the 15th of `months` consecutive months from `from`'s month. */
+function sampleInstants(from: Temporal.Instant, months: number): Temporal.Instant[] {
+  const first = from.toZonedDateTimeISO('UTC').toPlainDate().with({ day: 15 });
+  return Array.from({ length: months }, (_, i) => first.add({ months: i }).toZonedDateTime({ timeZone: 'UTC', plainTime: '12:00' }).toInstant());
 }
 
 export function nodeWallClock(zone: string, instant: Date): string {
@@ -29,12 +32,12 @@ export function nodeWallClock(zone: string, instant: Date): string {
 }
 
 /** Compares 36 monthly instants from `from` in every sample zone, in one query. */
-export async function compareTzdata(client: Pick<pg.ClientBase, 'query'>, from = new Date()): Promise<TzdataComparison> {
+export async function compareTzdata(client: Pick<pg.ClientBase, 'query'>, from: Temporal.Instant = Temporal.Now.instant()): Promise<TzdataComparison> {
   const instants = sampleInstants(from, 36);
   const { rows } = await client.query<{ zone: string; instant: Date; local: string }>(
     `select z as zone, i as instant, to_char(i at time zone z, 'YYYY-MM-DD"T"HH24:MI') as local
        from unnest($1::text[]) z cross join unnest($2::timestamptz[]) i`,
-    [TZ_SAMPLE_ZONES, instants.map((d) => d.toISOString())],
+    [TZ_SAMPLE_ZONES, instants.map((i) => i.toString())],
   );
   return { nodeVersion: process.versions.tz, samples: rows.length, mismatches: disagreements(rows) };
 }

@@ -1,6 +1,7 @@
 // Node's ICU tzdata and PostgreSQL's must agree; the server compares them at start-up.
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { Temporal } from 'temporal-polyfill';
 import { compareTzdata, disagreements, nodeWallClock, TZ_SAMPLE_ZONES } from '../../server/src/tzdata.ts';
 
 const pool = new pg.Pool({ connectionString: inject('db').authUrl, max: 1 });
@@ -14,7 +15,7 @@ describe('tzdata comparison', () => {
   });
 
   it('finds Node and this PostgreSQL in agreement on 36 months of samples', async () => {
-    const result = await compareTzdata(pool, new Date('2026-01-01T00:00:00Z'));
+    const result = await compareTzdata(pool, Temporal.Instant.from('2026-01-01T00:00:00Z'));
     expect(result.samples).toBe(TZ_SAMPLE_ZONES.length * 36);
     expect(result.mismatches).toEqual([]);
   });

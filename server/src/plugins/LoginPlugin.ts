@@ -4,6 +4,7 @@
 import { sideEffectWithPgClientTransaction } from 'postgraphile/@dataplan/pg';
 import { extendSchema } from 'postgraphile/utils';
 import { API_ROLES, signToken, type ApiRole } from '../auth.ts';
+import { isoOf, nowMs } from '../time.ts';
 
 export interface LoginOptions {
   jwtSecret: string;
@@ -53,13 +54,13 @@ export function makeLoginPlugin(options: LoginOptions): GraphileConfig.Plugin {
                 });
                 const row = rows[0];
                 if (!row || !(API_ROLES as readonly string[]).includes(row.role)) throw new Error('authenticate returned no usable role');
-                const expiresAt = new Date(Date.now() + options.ttlSeconds * 1000);
+                const expiresAtMs = nowMs() + options.ttlSeconds * 1000;
                 const token = await signToken(
                   { role: row.role as ApiRole, tenantId: row.tenant_id, userId: row.user_id },
                   options.jwtSecret,
-                  Math.floor(expiresAt.getTime() / 1000),
+                  Math.floor(expiresAtMs / 1000),
                 );
-                return { token, role: row.role, tenantId: row.tenant_id, userId: row.user_id, expiresAt: expiresAt.toISOString() };
+                return { token, role: row.role, tenantId: row.tenant_id, userId: row.user_id, expiresAt: isoOf(expiresAtMs) };
               });
               // LoginPayload's fields read the object's properties by name.
               return $result;

@@ -6,6 +6,7 @@ import { GraphQLError } from 'postgraphile/graphql';
 import { extendSchema } from 'postgraphile/utils';
 import { zonedLabels } from '../availability.ts';
 import { expandRecurrence, RecurrenceError } from '../engine/recurrence.ts';
+import { instantMs, isoOf } from '../time.ts';
 
 interface PreviewArgs {
   rrule: string;
@@ -56,7 +57,7 @@ export const RecurrencePlugin = extendSchema(
         plans: {
           previewRecurrence(_$root, fieldArgs) {
             return sideEffectWithPgClient(build.pgExecutor, fieldArgs.getRaw() as never, async (client, args: PreviewArgs) => {
-              const window = [Date.parse(args.from), Date.parse(args.to)] as const;
+              const window = [instantMs(args.from), instantMs(args.to)] as const;
               if (!(window[0] < window[1])) throw new GraphQLError('from must be before to', { extensions: { code: 'INVALID_RANGE' } });
               let occurrences;
               try {
@@ -69,7 +70,7 @@ export const RecurrencePlugin = extendSchema(
               const labels = await zonedLabels(client, occurrences.map((o) => o.start), zone);
               return occurrences.map((o) => {
                 const label = labels.get(o.start)!;
-                return { startUtc: new Date(o.start).toISOString(), endUtc: new Date(o.end).toISOString(), startLocal: label.local, abbreviation: label.abbreviation, utcOffset: label.utcOffset, timeZone: zone };
+                return { startUtc: isoOf(o.start), endUtc: isoOf(o.end), startLocal: label.local, abbreviation: label.abbreviation, utcOffset: label.utcOffset, timeZone: zone };
               });
             });
           },
