@@ -192,7 +192,8 @@ create table app_public.booking (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   series_id uuid,
-  series_local_start timestamp without time zone
+  series_local_start timestamp without time zone,
+  series_detached boolean default false not null
 );
 alter table app_public.booking add constraint booking_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
 alter table app_public.booking add constraint booking_customer_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES app_public.customer(tenant_id, id);
@@ -221,6 +222,7 @@ CREATE INDEX booking_customer_idx ON app_public.booking USING btree (tenant_id, 
 CREATE INDEX booking_series_idx ON app_public.booking USING btree (tenant_id, series_id, starts_at);
 CREATE INDEX booking_service_idx ON app_public.booking USING btree (tenant_id, service_id, starts_at);
 CREATE TRIGGER _100_defaults BEFORE INSERT OR UPDATE ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__defaults();
+CREATE TRIGGER _150_detach_from_series BEFORE UPDATE OF starts_at ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__detach_from_series();
 CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
 comment on table app_public.booking is '@behavior -insert -update -delete
 What a customer booked: a service at an instant; its resources are in booking_allocation. Written by createBooking, confirmBooking, cancelBooking and rescheduleBooking.';
@@ -231,6 +233,7 @@ comment on column app_public.booking.idempotency_key is 'Client-chosen key: a re
 comment on column app_public.booking.created_by is 'The user who created it (null for anonymous or system bookings).';
 comment on column app_public.booking.series_id is 'The recurring series this booking is an instance of.';
 comment on column app_public.booking.series_local_start is 'The nominal local start of this instance in its series (what EXDATE and edits refer to).';
+comment on column app_public.booking.series_detached is 'The instance was moved on its own: re-resolving the series (tzdata change) leaves it where staff put it.';
 comment on constraint booking_customer_fkey on app_public.booking is '@fieldName customer
 @foreignFieldName bookings';
 comment on constraint booking_series_fkey on app_public.booking is '@fieldName series
@@ -2048,6 +2051,21 @@ begin
 end;
 $function$;
 revoke execute on function app_private.tg_booking__defaults() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking__detach_from_series()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  if new.series_id is not null and new.starts_at is distinct from old.starts_at
+     and coalesce(current_setting('app.series_resolving', true), '') <> 'on' then
+    new.series_detached := true;
+  end if;
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__detach_from_series() from public;
 
 CREATE OR REPLACE FUNCTION app_private.tg_booking__sync_allocations()
  RETURNS trigger

@@ -200,10 +200,36 @@ export interface BookingResult {
   start: string;
   end: string;
   status: string;
+  /** Display fields in the requested zone (default: the location's). */
+  startLocal?: string;
+  endLocal?: string;
+  abbreviation?: string;
+  timeZone?: string;
 }
 
+/** Adds local times and the tzdata abbreviation in `zone` (default: the service's location). */
+async function labelled(db: Query, result: BookingResult, zone?: string | null): Promise<BookingResult> {
+  let timeZone = zone ?? null;
+  if (!timeZone) {
+    const { rows } = await db.query<{ time_zone: string }>({
+      text: 'select l.time_zone from app_public.service s join app_public.location l on l.tenant_id = s.tenant_id and l.id = s.location_id where s.id = $1',
+      values: [result.serviceId],
+    });
+    timeZone = rows[0]?.time_zone ?? 'UTC';
+  }
+  const [start, end] = [instantMs(result.start), instantMs(result.end)];
+  const labels = await zonedLabels(db, [start, end], timeZone);
+  return { ...result, startLocal: labels.get(start)!.local, endLocal: labels.get(end)!.local, abbreviation: labels.get(start)!.abbreviation, timeZone };
+}
+
+/**
+ * Requests with the same idempotency key queue on one transaction lock (the same app_private.book
+ * takes), so a retry arriving while the first attempt is still running waits for its commit and then
+ * finds its booking.
+ */
 async function byIdempotencyKey(db: Query, key: string | null | undefined): Promise<BookingResult | null> {
   if (!key) return null;
+  await db.query({ text: `select pg_advisory_xact_lock(hashtextextended(app_public.current_tenant_id()::text || ':idempotency:' || $1, 0))`, values: [key] });
   const { rows } = await db.query<{ booking_id: string; service_id: string; starts_at: Date; ends_at: Date; status: string }>({
     text: 'select booking_id, service_id, starts_at, ends_at, status from app_private.booking_by_idempotency_key($1)',
     values: [key],
@@ -251,14 +277,37 @@ function assertCustomer(customer: CustomerInput): void {
   if (!customer.id && !customer.name?.trim()) throw bookingError('A customer needs a name (or, for staff, an existing customer id)', 'INVALID_VALUE');
 }
 
-export async function confirmBooking(
+/**
+ * Two requests with one idempotency key can pass the first lookup together; the loser then finds
+ * the time taken (by the winner). Before reporting that, look again: if the winner booked under the
+ * key, the loser's answer is the same booking.
+ */
+async function orReplay(db: Query, key: string | null | undefined, timeZone: string | null | undefined, attempt: () => Promise<BookingResult>): Promise<BookingResult> {
+  try {
+    return await attempt();
+  } catch (error) {
+    const replay = key && error instanceof GraphQLError ? await byIdempotencyKey(db, key) : null;
+    if (replay) return labelled(db, replay, timeZone);
+    throw error;
+  }
+}
+
+export function confirmBooking(
+  db: Query,
+  holds: HoldStore,
+  args: { holdToken: string; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null },
+): Promise<BookingResult> {
+  return orReplay(db, args.idempotencyKey, args.timeZone, () => confirmOnce(db, holds, args));
+}
+
+async function confirmOnce(
   db: Query,
   holds: HoldStore,
   args: { holdToken: string; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null },
 ): Promise<BookingResult> {
   assertCustomer(args.customer);
   const replay = await byIdempotencyKey(db, args.idempotencyKey);
-  if (replay) return replay;
+  if (replay) return labelled(db, replay, args.timeZone);
   const { tenantId } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
   const hold = await holds.get(scope, args.holdToken);
@@ -271,17 +320,19 @@ export async function confirmBooking(
   }
   const result = await book(db, holds, scope, { serviceId: hold.serviceId, start: hold.start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: hold.token });
   await holds.release(scope, hold.token).catch(() => undefined); // the Redis hold expires anyway
-  return result;
+  return labelled(db, result, args.timeZone);
 }
 
-export async function createBooking(
-  db: Query,
-  holds: HoldStore,
-  args: { serviceId: string; start: string; resourceIds?: readonly string[] | null; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null },
-): Promise<BookingResult> {
+type CreateArgs = { serviceId: string; start: string; resourceIds?: readonly string[] | null; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null };
+
+export function createBooking(db: Query, holds: HoldStore, args: CreateArgs): Promise<BookingResult> {
+  return orReplay(db, args.idempotencyKey, args.timeZone, () => createOnce(db, holds, args));
+}
+
+async function createOnce(db: Query, holds: HoldStore, args: CreateArgs): Promise<BookingResult> {
   assertCustomer(args.customer);
   const replay = await byIdempotencyKey(db, args.idempotencyKey);
-  if (replay) return replay;
+  if (replay) return labelled(db, replay, args.timeZone);
   const { tenantId } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
   const start = instantMs(args.start);
@@ -291,7 +342,7 @@ export async function createBooking(
     throw bookingError('This time is not offered for the service (booked, held, outside working hours or the notice window)', 'SLOT_TAKEN',
       await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null)));
   }
-  return book(db, holds, scope, { serviceId: args.serviceId, start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: null });
+  return labelled(db, await book(db, holds, scope, { serviceId: args.serviceId, start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: null }), args.timeZone);
 }
 
 export async function cancelBooking(db: Query, args: { bookingId: string; reason?: string | null }): Promise<{ bookingId: string; status: string }> {
@@ -302,7 +353,7 @@ export async function cancelBooking(db: Query, args: { bookingId: string; reason
 export async function rescheduleBooking(
   db: Query,
   holds: HoldStore,
-  args: { bookingId: string; start: string; resourceIds?: readonly string[] | null },
+  args: { bookingId: string; start: string; resourceIds?: readonly string[] | null; timeZone?: string | null },
 ): Promise<BookingResult> {
   const { tenantId } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
@@ -347,5 +398,5 @@ export async function rescheduleBooking(
     throw error;
   }
   const end = start + context.service.durationMinutes * MINUTE;
-  return { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: 'confirmed' };
+  return labelled(db, { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: 'confirmed' }, args.timeZone);
 }

@@ -106,7 +106,7 @@ async function bookSeries(
   const timeZone = args.timeZone ?? probe.locationTimeZone;
   const earliest = Math.max(args.from ?? 0, now + probe.service.minNoticeMinutes * MINUTE);
   const instances = expand({ rrule: args.rrule, dtstartLocal: args.dtstartLocal, timeZone, durationMinutes: probe.service.durationMinutes, exdatesLocal: args.exdatesLocal ?? [] }, [earliest, horizonEnd]);
-  if (instances.length === 0) throw error('The rule has no instance between now and the horizon', 'RRULE_DTSTART');
+  if (instances.length === 0) throw error(`The rule has no instance between now and the booking horizon (${days} days)`, 'RRULE_BEYOND_HORIZON');
   const context = await serviceContext(db, args.serviceId, [instances[0]!.start, instances[0]!.start + MINUTE]);
   const resources = chooseResources(context, instances[0]!, args.resourceIds);
   // Other people's holds count as taken for every instance.
@@ -249,11 +249,12 @@ export async function extendAllSeries(client: Query, options: { now?: number; tz
     report.series++;
     await client.query({ text: 'begin' });
     try {
-      await client.query({ text: `select set_config('jwt.claims.tenant_id', $1, true)`, values: [s.tenant_id] });
+      await client.query({ text: `select set_config('jwt.claims.tenant_id', $1, true), set_config('app.series_resolving', 'on', true)`, values: [s.tenant_id] });
       if (version && s.tzdata_version && s.tzdata_version !== version) {
         const { rows: future } = await client.query<{ id: string; starts_at: Date; local: string }>({
           text: `select id, starts_at, to_char(series_local_start, 'YYYY-MM-DD"T"HH24:MI:SS') as local from app_public.booking
-                 where tenant_id = $1 and series_id = $2 and starts_at > $3 and status in ('pending_approval', 'confirmed')`,
+                 where tenant_id = $1 and series_id = $2 and starts_at > $3 and status in ('pending_approval', 'confirmed')
+                   and not series_detached`,
           values: [s.tenant_id, s.id, isoOf(now)],
         });
         for (const booking of future) {

@@ -161,8 +161,13 @@ describe('the horizon task', () => {
       expect(count.rows[0].n).toBe(series.booked.length);
 
       // As if the instances had been resolved with other tz rules: two are an hour off.
-      const [a, b] = [series.booked[2]!, series.booked[3]!];
+      const [a, b, moved] = [series.booked[2]!, series.booked[3]!, series.booked[4]!];
+      await client.query('begin');
+      await client.query(`select set_config('app.series_resolving', 'on', true)`); // as the task would have written them
       await client.query(`update app_public.booking set starts_at = starts_at + interval '1 hour', ends_at = ends_at + interval '1 hour' where id = any($1)`, [[a.bookingId, b.bookingId]]);
+      await client.query('commit');
+      // Staff moved one instance on its own: it is detached and stays where they put it.
+      await client.query(`update app_public.booking set starts_at = starts_at + interval '2 hours', ends_at = ends_at + interval '2 hours' where id = $1`, [moved.bookingId]);
       await client.query(`update app_public.booking_series set tzdata_version = '1999z' where id = $1`, [series.seriesId]);
       // Someone books b's correct time meanwhile: b must not be moved onto it.
       await client.query(`select set_config('jwt.claims.tenant_id', $1, false)`, [NORTHGATE]);
@@ -172,10 +177,11 @@ describe('the horizon task', () => {
       const report = await extendAllSeries(client, { tzdataVersion: process.versions.tz });
       expect(report.moved).toBeGreaterThanOrEqual(1);
       expect(report.conflicts).toBeGreaterThanOrEqual(1);
-      const after = await client.query<{ id: string; starts_at: Date }>(`select id, starts_at from app_public.booking where id = any($1)`, [[a.bookingId, b.bookingId]]);
+      const after = await client.query<{ id: string; starts_at: Date }>(`select id, starts_at from app_public.booking where id = any($1)`, [[a.bookingId, b.bookingId, moved.bookingId]]);
       const at = Object.fromEntries(after.rows.map((r) => [r.id, r.starts_at.toISOString()]));
       expect(at[a.bookingId]).toBe(new Date(a.start).toISOString()); // moved back to 09:00 local
       expect(Date.parse(at[b.bookingId]!)).toBe(Date.parse(b.start) + 3_600_000); // stays an hour off, flagged
+      expect(Date.parse(at[moved.bookingId]!)).toBe(Date.parse(moved.start) + 7_200_000); // detached: not re-resolved
       const flagged = await client.query(`select reason from app_public.series_conflict where series_id = $1`, [series.seriesId]);
       expect(flagged.rows.map((r) => r.reason).join()).toMatch(/tz database/);
     } finally {

@@ -1,5 +1,5 @@
 --! Previous: sha1:b6a293bc8a405d46914eb7d356d9cd55163fb312
---! Hash: sha1:03146019e553cdbc22e2f4d7049e2c7379ba805a
+--! Hash: sha1:b4f7937483f115d291c87f0d727cb61b28ec17a9
 --! Message: recurring series
 
 -- 000005: recurring appointments. A series stores the rule (RRULE, nominal local dtstart, IANA zone,
@@ -12,7 +12,8 @@ drop function if exists app_private.materialise_series(uuid, jsonb, boolean, tex
 drop function if exists app_private.cancel_series_from(uuid, timestamptz) cascade;
 drop function if exists app_private.book_instance(app_public.service, uuid, uuid, timestamptz, timestamp, jsonb, uuid) cascade;
 drop table if exists app_public.series_conflict cascade;
-alter table app_public.booking drop column if exists series_id, drop column if exists series_local_start;
+alter table app_public.booking drop column if exists series_id, drop column if exists series_local_start, drop column if exists series_detached;
+drop function if exists app_private.tg_booking__detach_from_series() cascade;
 drop table if exists app_public.booking_series cascade;
 drop type if exists app_public.series_status cascade;
 alter table app_public.tenant drop column if exists series_horizon_days;
@@ -67,11 +68,30 @@ alter table app_public.booking_series force row level security;
 alter table app_public.booking
   add column series_id uuid,
   add column series_local_start timestamp,
+  add column series_detached boolean not null default false,
   add constraint booking_series_fkey foreign key (tenant_id, series_id) references app_public.booking_series (tenant_id, id) on delete cascade,
   add constraint booking_series_instance_key unique (tenant_id, series_id, series_local_start),
   add constraint booking_series_instance_check check ((series_id is null) = (series_local_start is null));
 comment on column app_public.booking.series_id is 'The recurring series this booking is an instance of.';
 comment on column app_public.booking.series_local_start is 'The nominal local start of this instance in its series (what EXDATE and edits refer to).';
+comment on column app_public.booking.series_detached is 'The instance was moved on its own: re-resolving the series (tzdata change) leaves it where staff put it.';
+
+-- Moving one instance (rescheduleBooking, or any other write of its time) detaches it from the rule,
+-- except when the series task itself re-resolves it (it sets app.series_resolving).
+create function app_private.tg_booking__detach_from_series() returns trigger
+  language plpgsql
+  set search_path = pg_catalog
+as $$
+begin
+  if new.series_id is not null and new.starts_at is distinct from old.starts_at
+     and coalesce(current_setting('app.series_resolving', true), '') <> 'on' then
+    new.series_detached := true;
+  end if;
+  return new;
+end;
+$$;
+create trigger _150_detach_from_series before update of starts_at on app_public.booking
+  for each row execute function app_private.tg_booking__detach_from_series();
 comment on constraint booking_series_fkey on app_public.booking is E'@fieldName series\n@foreignFieldName bookings';
 create index booking_series_idx on app_public.booking (tenant_id, series_id, starts_at);
 

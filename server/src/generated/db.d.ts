@@ -176,6 +176,10 @@ export interface AppPublicBooking {
   idempotency_key: string | null;
   notes: string | null;
   /**
+   * The instance was moved on its own: re-resolving the series (tzdata change) leaves it where staff put it.
+   */
+  series_detached: Generated<boolean>;
+  /**
    * The recurring series this booking is an instance of.
    */
   series_id: string | null;

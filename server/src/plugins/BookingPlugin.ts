@@ -71,6 +71,8 @@ export function makeBookingPlugin(holds: HoldStore): GraphileConfig.Plugin {
             start: Datetime!
             "Default: the booking's current resources."
             resourceIds: [UUID!]
+            "Zone for the returned local times; default: the location's."
+            timeZone: String
           }
           type BookingResult {
             bookingId: UUID!
@@ -80,6 +82,12 @@ export function makeBookingPlugin(holds: HoldStore): GraphileConfig.Plugin {
             start: Datetime!
             end: Datetime!
             status: String!
+            "Wall-clock start and end in timeZone (the requested one, else the location's)."
+            startLocal: String!
+            endLocal: String!
+            "tzdata abbreviation at the start (EST, CEST, +0545)."
+            abbreviation: String!
+            timeZone: String!
           }
           type CancelBookingResult {
             bookingId: UUID!
