@@ -253,6 +253,9 @@ async function book(
   scope: HoldScope,
   args: { serviceId: string; start: number; slot: Slot; customer: CustomerInput; idempotencyKey?: string | null; notes?: string | null; timeZone?: string | null; holdToken: string | null },
 ): Promise<BookingResult> {
+  // A savepoint keeps the request's transaction usable after a refusal, so the alternatives can be
+  // searched in it.
+  await db.query({ text: 'savepoint book_attempt' });
   try {
     const { rows } = await db.query<{ booking_id: string; replayed: boolean }>({
       text: 'select booking_id, replayed from app_private.book($1, $2, $3, $4, $5, $6, $7, $8, $9)',
@@ -261,9 +264,11 @@ async function book(
         args.idempotencyKey ?? null, args.notes ?? null, args.timeZone ?? null, args.holdToken, holds.kind === 'postgres',
       ],
     });
+    await db.query({ text: 'release savepoint book_attempt' });
     const row = rows[0]!;
     return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: isoOf(args.start), end: isoOf(args.slot.end), status: 'confirmed' };
   } catch (error) {
+    await db.query({ text: 'rollback to savepoint book_attempt' });
     const dbError = error as DbError;
     if (dbError.code === 'SLTKN' || dbError.code === 'HLDEX') {
       const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : 'HOLD_EXPIRED';
@@ -390,9 +395,12 @@ export async function rescheduleBooking(
     return h.busy[0] < e && h.busy[1] > s;
   });
   if (clash) throw bookingError('Someone else is booking the new time right now', 'HOLD_CONFLICT', await alternativesNear(db, holds, scope, serviceId, start, null));
+  await db.query({ text: 'savepoint reschedule_attempt' });
   try {
     await db.query({ text: 'select app_private.reschedule_booking($1, $2, $3)', values: [args.bookingId, isoOf(start), JSON.stringify(allocations)] });
+    await db.query({ text: 'release savepoint reschedule_attempt' });
   } catch (error) {
+    await db.query({ text: 'rollback to savepoint reschedule_attempt' });
     const dbError = error as DbError;
     if (dbError.code === 'SLTKN') throw bookingError(dbError.message ?? 'taken', 'SLOT_TAKEN', await alternativesNear(db, holds, scope, serviceId, start, null));
     throw error;
