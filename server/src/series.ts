@@ -97,6 +97,8 @@ async function bookSeries(
     notes?: string | null;
     parentSeriesId?: string | null;
     from?: number;
+    /** Zone for the returned local times (default: the series' zone). */
+    displayTimeZone?: string | null;
   },
 ): Promise<SeriesResult> {
   const { tenantId, days } = await horizonDays(db);
@@ -142,7 +144,7 @@ async function bookSeries(
   }
   const skippedHeld = instances.filter((o) => heldInstances.has(o.start)).map((o) => ({ start: isoOf(o.start), reason: 'held by someone else' }));
   const all = [...result.booked.map((b) => instantMs(b.start)), ...result.skipped.map((s) => instantMs(s.start)), ...skippedHeld.map((s) => instantMs(s.start))];
-  const labels = await zonedLabels(db, all, timeZone);
+  const labels = await zonedLabels(db, all, args.displayTimeZone ?? timeZone);
   const label = (iso: string) => labels.get(instantMs(iso))!;
   return {
     seriesId: result.seriesId,
@@ -184,7 +186,7 @@ export async function cancelSeries(db: Query, args: { seriesId: string; from?: s
 export async function updateSeries(
   db: Query,
   holds: HoldStore,
-  args: { seriesId: string; from?: string | null; rrule?: string | null; dtstartLocal?: string | null; timeZone?: string | null; resourceIds?: readonly string[] | null; mode?: SeriesMode | null },
+  args: { seriesId: string; from?: string | null; rrule?: string | null; dtstartLocal?: string | null; timeZone?: string | null; resourceIds?: readonly string[] | null; mode?: SeriesMode | null; displayTimeZone?: string | null },
 ): Promise<SeriesResult> {
   const series = await loadSeries(db, args.seriesId);
   if (series.status !== 'active') throw error('Only active series can be changed', 'BOOKING_NOT_FOUND');
@@ -208,6 +210,7 @@ export async function updateSeries(
     mode: args.mode ?? 'ALL_OR_NOTHING',
     parentSeriesId: series.id,
     from,
+    displayTimeZone: args.displayTimeZone,
   });
 }
 

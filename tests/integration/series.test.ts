@@ -97,12 +97,22 @@ describe('bookRecurring', () => {
     expect(conflicts.rows[0].n).toBe(1);
   });
 
+  it('shows an operator in another zone the times in theirs', async () => {
+    await clear();
+    const result = await book({ displayTimeZone: 'Europe/London', rrule: 'FREQ=WEEKLY;BYDAY=WE;COUNT=2' });
+    expect(result.errors).toBeUndefined();
+    // 09:00 in New York is 14:00 in London (GMT) in winter.
+    expect(result.data!.bookRecurring.booked[0]!.abbreviation).toMatch(/^(GMT|BST)$/);
+    expect(result.data!.bookRecurring.booked[0]!.startLocal).toMatch(/T1[34]:00:00$/);
+  });
+
   it('rejects bad rules with registered codes', async () => {
     for (const [input, code] of [
       [{ rrule: 'FREQ=MINUTELY' }, 'RRULE_FREQUENCY'],
       [{ rrule: 'FREQ=WEEKLY;BYDAY=TH' }, 'RRULE_DTSTART'],
       [{ rrule: 'FREQ=WEEKLY;BYDAY=QQ' }, 'RRULE_INVALID'],
       [{ timeZone: 'Mars/Base' }, 'TZINV'],
+      [{ rrule: 'FREQ=YEARLY;COUNT=2', dtstartLocal: `${Number(firstWednesday.slice(0, 4)) + 2}${firstWednesday.slice(4)}T09:00:00` }, 'RRULE_BEYOND_HORIZON'],
     ] as const) {
       const result = await book(input);
       expect(result.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe(code);

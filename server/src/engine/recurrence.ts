@@ -99,9 +99,13 @@ export function expandRecurrence(input: RecurrenceInput): Occurrence[] {
   const resolved: Occurrence[] = [];
   const seen = new Set<number>();
   let first = true;
+  let pastBound = false;
   let generated = 0;
   const visit = (date: Date): boolean => {
-    if (date.getTime() > boundMs) return false;
+    if (date.getTime() > boundMs) {
+      pastBound = true; // nothing more can fall in the window (or before UNTIL)
+      return false;
+    }
     const nominal = fromFloating(date);
     if (first) {
       first = false;
@@ -125,6 +129,6 @@ export function expandRecurrence(input: RecurrenceInput): Occurrence[] {
     if (error instanceof RecurrenceError) throw error;
     throw new RecurrenceError(`Invalid RRULE "${text}": ${(error as Error).message}`, 'RRULE_INVALID');
   }
-  if (first) throw new RecurrenceError(`The rule has no instance at or after dtstartLocal ${iso(dtstart)}`, 'RRULE_DTSTART');
+  if (first && !pastBound) throw new RecurrenceError(`The rule has no instance at or after dtstartLocal ${iso(dtstart)}`, 'RRULE_DTSTART');
   return resolved.sort((a, b) => a.start - b.start);
 }

@@ -29,6 +29,8 @@ export function makeSeriesPlugin(holds: HoldStore): GraphileConfig.Plugin {
           exdatesLocal: [String!]
           mode: SeriesMode = ALL_OR_NOTHING
           notes: String
+          "Zone for the returned local times (an operator elsewhere); default: the series' zone."
+          displayTimeZone: String
         }
         input UpdateSeriesInput {
           seriesId: UUID!
@@ -39,6 +41,7 @@ export function makeSeriesPlugin(holds: HoldStore): GraphileConfig.Plugin {
           timeZone: String
           resourceIds: [UUID!]
           mode: SeriesMode = ALL_OR_NOTHING
+          displayTimeZone: String
         }
         input CancelSeriesInput {
           seriesId: UUID!
