@@ -13,6 +13,7 @@
 import '../server/src/polyfills.ts';
 import pg from 'pg';
 import { startTestApi } from '../tests/helpers/api.ts';
+import { runBookingBench } from './bench/booking.ts';
 import { runEngineBench } from './bench/engine.ts';
 import { runSlotsBench } from './bench/slots.ts';
 import { runTimeBench } from './bench/time.ts';
@@ -261,6 +262,8 @@ try {
   await runEngineBench((line) => console.log(line));
   console.log('');
   await runSlotsBench(db, api, (line) => console.log(line));
+  console.log('');
+  await runBookingBench(db, (line) => console.log(line));
   console.log('');
   runTimeBench((line) => console.log(line));
 } finally {

@@ -237,8 +237,13 @@ describe('contention below and beside the API', () => {
     }
   });
 
-  // The losers of the shared-room race, for the alternatives check below.
-  let sharedRoomLosers: { start: string; replies: GqlReply[] } | undefined;
+  /** Two services (different practitioners) that need the same room; set up by the first shared-room test. */
+  let shared: { token: string; serviceA: string; serviceB: string; room: string; resourceIds: string[] } | undefined;
+  const CREATE = `mutation($s: UUID!, $t: Datetime!, $e: String!) { createBooking(input: { serviceId: $s, start: $t, customer: { name: "Shared Racer", email: $e } }) { bookingId serviceId } }`;
+  const codesOf = (replies: GqlReply[]) => replies.reduce<Record<string, number>>((acc, r) => {
+    const key = `${r.errors?.[0]?.extensions?.code ?? `HTTP ${r.status}`} (${r.errors?.[0]?.extensions?.alternatives?.length ? 'with' : 'without'} alternatives)`;
+    return { ...acc, [key]: (acc[key] ?? 0) + 1 };
+  }, {});
 
   it('two services sharing one room contend: exactly one booking holds the room', async () => {
     const [docA, docB, room, serviceA, serviceB, userId] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
@@ -257,19 +262,14 @@ describe('contention below and beside the API', () => {
     await owner.query(`insert into app_public.app_user (id, email, name) values ($1, $2, 'Race Staff')`, [userId, `race-staff-${run}@race.test`]);
     await owner.query(`insert into app_public.membership (tenant_id, user_id, role) values ($1, $2, 'staff')`, [NORTHGATE, userId]);
     const token = await api.token('app_staff', NORTHGATE, userId);
+    shared = { token, serviceA, serviceB, room, resourceIds: [docA, docB, room] };
     const start = await localToUtc(1, 10);
 
-    const create = `mutation($s: UUID!, $t: Datetime!, $e: String!) { createBooking(input: { serviceId: $s, start: $t, customer: { name: "Shared Racer", email: $e } }) { bookingId serviceId } }`;
     const replies = await Promise.all(Array.from({ length: 40 }, (_, i) =>
-      post(api.url, create, { s: i % 2 ? serviceB : serviceA, t: start, e: `shared-${run}-${i}@race.test` }, { authorization: `Bearer ${token}` })));
+      post(api.url, CREATE, { s: i % 2 ? serviceB : serviceA, t: start, e: `shared-${run}-${i}@race.test` }, { authorization: `Bearer ${token}` })));
     const won = replies.filter((r) => r.data?.createBooking?.bookingId);
     const lost = replies.filter((r) => !r.data?.createBooking?.bookingId);
-    sharedRoomLosers = { start, replies: lost };
-    const codes = lost.reduce<Record<string, number>>((acc, r) => {
-      const key = `${r.errors?.[0]?.extensions?.code ?? `HTTP ${r.status}`} (${r.errors?.[0]?.extensions?.alternatives?.length ? 'with' : 'without'} alternatives)`;
-      return { ...acc, [key]: (acc[key] ?? 0) + 1 };
-    }, {});
-    console.log(`shared room: ${won.length} booked, losers ${JSON.stringify(codes)}`);
+    console.log(`shared room: ${won.length} booked, losers ${JSON.stringify(codesOf(lost))}`);
     expect(won).toHaveLength(1);
     expect(lost.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(Array(39).fill('SLOT_TAKEN'));
     const { rows } = await owner.query<{ n: number; created_by: string }>(
@@ -279,13 +279,38 @@ describe('contention below and beside the API', () => {
     expect(await overlappingPairs([docA, docB, room])).toBe(0);
   });
 
-  // Losers that passed the engine's check before the winner committed are refused by
-  // app_private.book (SLTKN); they are owed alternatives like the others.
-  it('two services sharing one room contend: every loser gets alternatives, also when the database refused it', () => {
-    expect(sharedRoomLosers).toBeDefined();
-    const { start, replies } = sharedRoomLosers!;
-    const without = replies.filter((r) => !r.errors?.[0]?.extensions?.alternatives?.length).map((r) => r.errors?.[0]?.message);
+  // Requests that pass the engine's check before the winner commits are refused inside
+  // app_private.book (SLTKN). To make that interleaving certain, the room's advisory lock is held
+  // while the requests arrive, so they all pass the check and queue in app_private.book.
+  it('two services sharing one room contend: losers refused inside app_private.book get alternatives too', async () => {
+    expect(shared).toBeDefined();
+    const { token, serviceA, serviceB, room, resourceIds } = shared!;
+    const start = await localToUtc(1, 14);
+    const blocker = await owner.connect();
+    let replies: GqlReply[];
+    try {
+      await blocker.query('begin');
+      await blocker.query('select app_private.lock_resources($1, $2::uuid[])', [NORTHGATE, [room]]);
+      const pending = Promise.all(Array.from({ length: 10 }, (_, i) =>
+        post(api.url, CREATE, { s: i % 2 ? serviceB : serviceA, t: start, e: `shared-locked-${run}-${i}@race.test` }, { authorization: `Bearer ${token}` })));
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const { rows } = await owner.query<{ n: number }>(`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`);
+        if (rows[0]!.n >= 10) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await blocker.query('rollback');
+      replies = await pending;
+    } finally {
+      await blocker.query('rollback').catch(() => undefined);
+      blocker.release();
+    }
+    const lost = replies.filter((r) => !r.data?.createBooking?.bookingId);
+    console.log(`shared room, lock held while the requests arrive: ${replies.length - lost.length} booked, losers ${JSON.stringify(codesOf(lost))}`);
+    expect(replies.length - lost.length).toBe(1);
+    expect(await overlappingPairs(resourceIds)).toBe(0);
+    expect(lost.map((r) => r.errors?.[0]?.extensions?.code)).toEqual(Array(9).fill('SLOT_TAKEN'));
+    const without = lost.filter((r) => !r.errors?.[0]?.extensions?.alternatives?.length).map((r) => r.errors?.[0]?.message);
     expect(without).toEqual([]);
-    for (const r of replies) expect(r.errors![0]!.extensions!.alternatives!.every((a) => Date.parse(a.start) !== Date.parse(start))).toBe(true);
+    for (const r of lost) expect(r.errors![0]!.extensions!.alternatives!.every((a) => Date.parse(a.start) !== Date.parse(start))).toBe(true);
   });
 });
