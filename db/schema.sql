@@ -1223,6 +1223,7 @@ declare
   zone text;
   local timestamp;
   minute integer;
+  ids uuid[] := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
   unfree record;
 begin
   if starts_at < now() + make_interval(mins => svc.min_notice_minutes) or starts_at > now() + make_interval(days => svc.max_advance_days) then
@@ -1232,21 +1233,24 @@ begin
   select l.time_zone into zone from app_public.location l where l.tenant_id = svc.tenant_id and l.id = svc.location_id;
   local := starts_at at time zone zone;
   minute := extract(hour from local)::integer * 60 + extract(minute from local)::integer;
-  -- On the grid: a nominal grid time that reads back as this instant (a DST gap shifts grid times).
   if not (extract(second from local) = 0 and minute % svc.slot_step_minutes = 0 and app_public.to_utc(local, zone) = starts_at)
      and not exists (select 1 from generate_series(0, 1439 / svc.slot_step_minutes) k
                      where app_public.to_utc(local::date + make_interval(mins => k * svc.slot_step_minutes), zone) = starts_at) then
     raise exception 'The start % is not one of the service''s start times (every % min from local midnight)', starts_at, svc.slot_step_minutes
       using errcode = 'NOTOF', detail = 'grid';
   end if;
+  with free as materialized (
+    select f.resource_id, f.free
+    from app_private.free_intervals(ids, tstzrange(starts_at - interval '1 day', starts_at + make_interval(mins => svc.duration_minutes) + interval '1 day', '[)')) f
+  )
   select r.id, r.name into unfree
-  from jsonb_array_elements(resources) x
-  join app_public.resource r on r.tenant_id = svc.tenant_id and r.id = (x->>'resourceId')::uuid
-  where not exists (
-    select 1 from app_private.free_intervals(array[r.id],
-      tstzrange(starts_at - interval '1 day', starts_at + make_interval(mins => svc.duration_minutes) + interval '1 day', '[)')) f
-    where f.free @> tstzrange(starts_at - make_interval(mins => svc.buffer_before_minutes + r.buffer_before_minutes),
-                              starts_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + r.buffer_after_minutes), '[)'))
+  from app_public.resource r
+  where r.tenant_id = svc.tenant_id and r.id = any(ids)
+    and not exists (
+      select 1 from free f
+      where f.resource_id = r.id
+        and f.free @> tstzrange(starts_at - make_interval(mins => svc.buffer_before_minutes + r.buffer_before_minutes),
+                                starts_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + r.buffer_after_minutes), '[)'))
   limit 1;
   if found then
     raise exception 'Resource "%" is not free for this appointment and its buffers', unfree.name
@@ -1254,7 +1258,7 @@ begin
   end if;
 end;
 $function$;
-comment on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) is 'NOTOF outside the notice window or off the step grid; SLTKN when a resource is not free for its buffered busy range.';
+comment on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) is 'NOTOF outside the notice window or off the step grid; SLTKN when a resource is not free for its buffered busy range (one free_intervals call).';
 revoke execute on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) from public;
 
 CREATE OR REPLACE FUNCTION app_private.assert_search_window(during tstzrange)

@@ -41,6 +41,11 @@ export async function ensureDatabase(rootUrl: string, setup: DatabaseSetup): Pro
         end if;
       end
       $$;`);
+    // A request must not wait forever: behind a long lock holder, or after its server died while
+    // waiting (the backend would otherwise keep queueing). Role settings apply at login.
+    await client.query(`alter role ${AUTHENTICATOR_ROLE} set lock_timeout = '10s'`);
+    await client.query(`alter role ${AUTHENTICATOR_ROLE} set statement_timeout = '30s'`);
+    await client.query(`alter role ${AUTHENTICATOR_ROLE} set idle_in_transaction_session_timeout = '60s'`);
     const exists = await client.query('select 1 from pg_database where datname = $1', [setup.database]);
     if (exists.rowCount === 0) {
       await client.query(`create database ${pg.escapeIdentifier(setup.database)} owner ${OWNER_ROLE}`);
