@@ -1769,6 +1769,17 @@ begin
     raise exception 'Resource % is held by someone else for %', clash.resource_id, clash.busy
       using errcode = 'HLDCF', detail = clash.resource_id::text;
   end if;
+  -- Under the same locks as booking: a time booked since the caller searched cannot be held.
+  select a.resource_id, a.busy into clash
+  from app_public.booking_allocation a
+  join jsonb_array_elements(resources) r on (r->>'resourceId')::uuid = a.resource_id
+  where a.tenant_id = tenant and a.active
+    and a.busy && tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)')
+  limit 1;
+  if found then
+    raise exception 'Resource % was booked for %', clash.resource_id, clash.busy
+      using errcode = 'HLDCF', detail = clash.resource_id::text;
+  end if;
   -- Re-placing a token moves it: its previous rows (any resource, time or service) go.
   delete from app_private.hold h where h.tenant_id = tenant and h.token = hold_place.token;
   expiry := clock_timestamp() + make_interval(secs => ttl_seconds);

@@ -15,6 +15,8 @@ type Query = Pick<PgClient, 'query'>;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const ALTERNATIVES = 5;
+/** How long a confirmed Redis hold lingers, covering the commit of the booking transaction. */
+const RELEASE_GRACE_MS = 10_000;
 
 export interface Alternative {
   start: string;
@@ -324,7 +326,12 @@ async function confirmOnce(
     throw bookingError(hold.expired ? 'The hold expired and the time has been taken' : 'The time is no longer free', hold.expired ? 'HOLD_EXPIRED' : 'SLOT_TAKEN', alternatives);
   }
   const result = await book(db, holds, scope, { serviceId: hold.serviceId, start: hold.start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: hold.token });
-  await holds.release(scope, hold.token).catch(() => undefined); // the Redis hold expires anyway
+  // The Postgres hold went with the booking's transaction. A Redis hold must outlive the commit (this
+  // request's transaction commits after we return): deleting it now would let someone else hold the
+  // just-booked time for a moment. Shorten it to a grace period instead.
+  if (holds.kind !== 'postgres') {
+    await holds.place(scope, { token: hold.token, serviceId: hold.serviceId, start: hold.start, end: hold.end, owner: hold.owner, resources: hold.resources }, RELEASE_GRACE_MS).catch(() => undefined);
+  }
   return labelled(db, result, args.timeZone);
 }
 

@@ -1,5 +1,5 @@
 --! Previous: sha1:b6a293bc8a405d46914eb7d356d9cd55163fb312
---! Hash: sha1:4e2166ac3f136470bf4a0810197ec863e2dbb7a6
+--! Hash: sha1:7faff70400ec23a36b569d4fefd6f53470308dd7
 --! Message: recurring series
 
 -- 000005: recurring appointments. A series stores the rule (RRULE, nominal local dtstart, IANA zone,
@@ -345,3 +345,56 @@ end;
 $$;
 comment on function app_private.assert_bookable(app_public.service, timestamptz, jsonb) is
   'NOTOF outside the notice window or off the step grid; SLTKN when a resource is not free for its buffered busy range (one free_intervals call).';
+
+-- hold_place, revised: also refuses time that is booked (under the same resource locks as booking),
+-- so a hold placed just after someone else's confirmation committed is refused, not granted.
+create or replace function app_private.hold_place(token uuid, service_id uuid, starts_at timestamptz, ends_at timestamptz,
+  resources jsonb, ttl_seconds integer, owner text default null, keep_seconds integer default 3600)
+  returns timestamptz
+  language plpgsql volatile security definer
+  set search_path = pg_catalog, public
+as $$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  ids uuid[] := array(select (r->>'resourceId')::uuid from jsonb_array_elements(resources) r);
+  clash record;
+  expiry timestamptz;
+begin
+  if tenant is null then
+    raise exception 'No tenant for this request' using errcode = '42501';
+  end if;
+  perform app_private.lock_resources(tenant, ids);
+  -- clock_timestamp, not now(): a hold that expired while this request waited for the lock is expired.
+  select h.resource_id, h.busy into clash
+  from app_private.hold h
+  join jsonb_array_elements(resources) r on (r->>'resourceId')::uuid = h.resource_id
+  where h.tenant_id = tenant and h.expires_at > clock_timestamp() and h.token <> hold_place.token
+    and h.busy && tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)')
+  limit 1;
+  if found then
+    raise exception 'Resource % is held by someone else for %', clash.resource_id, clash.busy
+      using errcode = 'HLDCF', detail = clash.resource_id::text;
+  end if;
+  -- Under the same locks as booking: a time booked since the caller searched cannot be held.
+  select a.resource_id, a.busy into clash
+  from app_public.booking_allocation a
+  join jsonb_array_elements(resources) r on (r->>'resourceId')::uuid = a.resource_id
+  where a.tenant_id = tenant and a.active
+    and a.busy && tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)')
+  limit 1;
+  if found then
+    raise exception 'Resource % was booked for %', clash.resource_id, clash.busy
+      using errcode = 'HLDCF', detail = clash.resource_id::text;
+  end if;
+  -- Re-placing a token moves it: its previous rows (any resource, time or service) go.
+  delete from app_private.hold h where h.tenant_id = tenant and h.token = hold_place.token;
+  expiry := clock_timestamp() + make_interval(secs => ttl_seconds);
+  insert into app_private.hold (tenant_id, token, resource_id, busy, service_id, starts_at, ends_at, owner, expires_at, keep_until)
+  select distinct on ((r->>'resourceId')::uuid) tenant, token, (r->>'resourceId')::uuid,
+         tstzrange((r->>'from')::timestamptz, (r->>'to')::timestamptz, '[)'),
+         service_id, starts_at, ends_at, owner, expiry, expiry + make_interval(secs => keep_seconds)
+  from jsonb_array_elements(resources) r;
+  return expiry;
+end;
+$$;
