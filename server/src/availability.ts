@@ -7,7 +7,7 @@ import { candidateReasons, type Layer, type Reason } from './engine/explain.ts';
 import { wallClockStarts } from './engine/grid.ts';
 import { IntervalSet, type Interval } from './engine/intervals.ts';
 import { busyRange, explainStart, findSlots, type SearchInput, type Slot } from './engine/search.ts';
-import type { HoldStore } from './holds/types.ts';
+import type { HoldScope, HoldStore } from './holds/types.ts';
 import { instantMs, isoOf } from './time.ts';
 
 const MINUTE = 60_000;
@@ -111,6 +111,13 @@ async function loadContext(client: Query, text: string, values: unknown[]): Prom
   return rows[0]!.context;
 }
 
+/** Everything a search needs for one service and window, in one query (app_hidden.slot_search_context). */
+export function readSearchContext(client: Query, serviceId: string, window: Interval, timeZone?: string | null, locationId?: string | null): Promise<SearchContext> {
+  return loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
+    serviceId, isoOf(window[0]), isoOf(window[1]), timeZone ?? null, locationId ?? null,
+  ]);
+}
+
 // Wall-clock parts and UTC offset of an instant, from ICU (the tzdata Node carries; /readyz checks it
 // agrees with PostgreSQL's). Formatters are cached per zone: constructing one costs more than using it.
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -179,34 +186,34 @@ export interface SlotQuery {
   holdToken?: string | null;
 }
 
-/** Removes other people's live holds from the candidates' free time (one store call). */
-export async function withoutOthersHolds(client: Query, holds: HoldStore, input: SearchInput, window: Interval, exceptToken: string | null): Promise<SearchInput> {
-  const { rows } = await client.query<{ tenant_id: string }>({ text: 'select tenant_id from app_private.booking_context()' });
-  const tenantId = rows[0]?.tenant_id;
-  if (!tenantId) return input;
-  const reach = DAY;
-  const held = await holds.live({ tenantId, db: client }, [...input.resources.keys()], [window[0] - reach, window[1] + reach], exceptToken);
+/**
+ * Removes other people's live holds from the candidates' free time (one store call). `reachMs` widens
+ * the window so holds whose buffered range reaches into it count too.
+ */
+export async function withoutOthersHolds(holds: HoldStore, scope: HoldScope, input: SearchInput, window: Interval, exceptToken: string | null, reachMs = DAY): Promise<SearchInput> {
+  const held = await holds.live(scope, [...input.resources.keys()], [window[0] - reachMs, window[1] + reachMs], exceptToken);
   if (held.length === 0) return input;
+  const byResource = new Map<string, Interval[]>();
+  for (const h of held) byResource.set(h.resourceId, [...(byResource.get(h.resourceId) ?? []), h.busy]);
   const resources = new Map(input.resources);
-  for (const h of held) {
-    const resource = resources.get(h.resourceId);
-    if (resource) resources.set(h.resourceId, { ...resource, free: resource.free.subtract(IntervalSet.from([h.busy])) });
+  for (const [id, ranges] of byResource) {
+    const resource = resources.get(id);
+    if (resource) resources.set(id, { ...resource, free: resource.free.subtract(IntervalSet.from(ranges)) });
   }
   return { ...input, resources };
 }
 
 export async function availableSlots(client: Query, args: SlotQuery, holds?: HoldStore): Promise<SlotsPage> {
-  const context = await loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
-    args.serviceId, args.from, args.to, args.timeZone ?? null, args.locationId ?? null,
-  ]);
   const window: Interval = [instantMs(args.from), instantMs(args.to)];
+  const context = await readSearchContext(client, args.serviceId, window, args.timeZone, args.locationId);
   let input = searchInputFor(context, window, args.preferredResourceIds ?? []);
   let ownStart: number | null = null;
   if (holds) {
-    input = await withoutOthersHolds(client, holds, input, window, args.holdToken ?? null);
-    if (args.holdToken) {
-      const { rows } = await client.query<{ tenant_id: string }>({ text: 'select tenant_id from app_private.booking_context()' });
-      const own = rows[0] ? await holds.get({ tenantId: rows[0].tenant_id, db: client }, args.holdToken) : null;
+    const { rows } = await client.query<{ tenant_id: string }>({ text: 'select tenant_id from app_private.booking_context()' });
+    if (rows[0]) {
+      const scope: HoldScope = { tenantId: rows[0].tenant_id, db: client };
+      input = await withoutOthersHolds(holds, scope, input, window, args.holdToken ?? null);
+      const own = args.holdToken ? await holds.get(scope, args.holdToken) : null;
       if (own && !own.expired && own.serviceId === args.serviceId) ownStart = own.start;
     }
   }

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'postgraphile/graphql';
 import type { PgClient } from 'postgraphile/@dataplan/pg';
-import { searchInputFor, zonedLabels, type SearchContext } from './availability.ts';
-import { IntervalSet, type Interval } from './engine/intervals.ts';
+import { readSearchContext, searchInputFor, withoutOthersHolds, zonedLabels, type SearchContext } from './availability.ts';
+import type { Interval } from './engine/intervals.ts';
 import { busyRange, findSlots, noticeWindow, type SearchInput, type Slot } from './engine/search.ts';
 import type { HoldScope, HoldStore } from './holds/types.ts';
 import { instantMs, isoOf } from './time.ts';
@@ -44,16 +44,8 @@ async function tenantOf(db: Query): Promise<{ tenantId: string; holdTtlSeconds: 
   return { tenantId: rows[0].tenant_id, holdTtlSeconds: rows[0].hold_ttl_seconds, userId: rows[0].user_id };
 }
 
-async function searchContext(db: Query, serviceId: string, window: Interval, timeZone?: string | null): Promise<SearchContext> {
-  const { rows } = await db.query<{ c: SearchContext }>({
-    text: 'select app_hidden.slot_search_context($1, $2, $3, $4) as c',
-    values: [serviceId, isoOf(window[0]), isoOf(window[1]), timeZone ?? null],
-  });
-  return rows[0]!.c;
-}
-
-/** Engine input for `window` with live holds of other tokens removed from the candidates' free time. */
-async function inputWithoutHolds(
+/** Engine input for `window`, optionally restricted to some resources, with others' holds removed. */
+function inputWithoutHolds(
   holds: HoldStore,
   scope: HoldScope,
   context: SearchContext,
@@ -64,18 +56,8 @@ async function inputWithoutHolds(
   const restricted: SearchContext = onlyResourceIds?.length
     ? { ...context, requirements: context.requirements.map((r) => ({ ...r, candidates: r.candidates.filter((c) => onlyResourceIds.includes(c.resourceId)) })) }
     : context;
-  const input = searchInputFor(restricted, window);
   const reach = (context.service.durationMinutes + context.service.bufferBeforeMinutes + context.service.bufferAfterMinutes) * MINUTE + DAY;
-  const held = await holds.live(scope, [...input.resources.keys()], [window[0] - reach, window[1] + reach], exceptToken);
-  if (held.length === 0) return input;
-  const byResource = new Map<string, Interval[]>();
-  for (const h of held) byResource.set(h.resourceId, [...(byResource.get(h.resourceId) ?? []), h.busy]);
-  const resources = new Map(input.resources);
-  for (const [id, ranges] of byResource) {
-    const resource = resources.get(id);
-    if (resource) resources.set(id, { ...resource, free: resource.free.subtract(IntervalSet.from(ranges)) });
-  }
-  return { ...input, resources };
+  return withoutOthersHolds(holds, scope, searchInputFor(restricted, window), window, exceptToken, reach);
 }
 
 /** Alternatives are searched this far either side of the requested start, then WIDE_MS if none. */
@@ -123,7 +105,7 @@ interface Offer {
  */
 async function offerAt(db: Query, holds: HoldStore, scope: HoldScope, serviceId: string, start: number, exceptToken: string | null, resourceIds?: readonly string[] | null, reachMs = NEARBY_MS): Promise<Offer> {
   const window: Interval = [start - reachMs, start + reachMs];
-  const context = await searchContext(db, serviceId, window);
+  const context = await readSearchContext(db, serviceId, window);
   const input = await inputWithoutHolds(holds, scope, context, window, exceptToken, resourceIds);
   const slots = findSlots(input);
   return { context, input, slots, slot: slots.find((s) => s.start === start) ?? null };
@@ -377,10 +359,10 @@ export async function rescheduleBooking(
   if (rows.length === 0) throw bookingError(`No booking ${args.bookingId} that you may change`, 'BOOKING_NOT_FOUND');
   const serviceId = rows[0]!.service_id;
   const start = instantMs(args.start);
+  const context = await readSearchContext(db, serviceId, [start, start + MINUTE]);
   let allocations: { resourceId: string; requirementId: string | null }[];
   if (args.resourceIds?.length) {
     // Map the requested resources onto requirements with the engine's candidate lists.
-    const context = await searchContext(db, serviceId, [start, start + MINUTE]);
     const used = new Set<string>();
     allocations = args.resourceIds.map((resourceId) => {
       const requirement = context.requirements.find((r) => !used.has(`${r.id}:${resourceId}`) && r.candidates.some((c) => c.resourceId === resourceId));
@@ -393,7 +375,6 @@ export async function rescheduleBooking(
   // Others' holds on the new time count as taken.
   const reach = 2 * DAY;
   const held = await holds.live(scope, allocations.map((a) => a.resourceId), [start - reach, start + reach], null);
-  const context = await searchContext(db, serviceId, [start, start + MINUTE]);
   const timing = searchInputFor(context, [start, start + MINUTE]);
   const clash = held.find((h) => {
     const resource = timing.resources.get(h.resourceId);

@@ -6,7 +6,7 @@
 import { GraphQLError } from 'postgraphile/graphql';
 import type { PgClient } from 'postgraphile/@dataplan/pg';
 import { Temporal } from 'temporal-polyfill';
-import { searchInputFor, zonedLabels, type SearchContext } from './availability.ts';
+import { readSearchContext, searchInputFor, zonedLabels, type SearchContext } from './availability.ts';
 import { expandRecurrence, RecurrenceError, type Occurrence } from './engine/recurrence.ts';
 import { busyRange, findSlots } from './engine/search.ts';
 import type { HoldStore } from './holds/types.ts';
@@ -43,14 +43,6 @@ function expand(args: { rrule: string; dtstartLocal: string; timeZone: string; d
     if (e instanceof RecurrenceError) throw error(e.message, e.code);
     throw e;
   }
-}
-
-async function serviceContext(db: Query, serviceId: string, window: [number, number]): Promise<SearchContext> {
-  const { rows } = await db.query<{ c: SearchContext }>({
-    text: 'select app_hidden.slot_search_context($1, $2, $3) as c',
-    values: [serviceId, isoOf(window[0]), isoOf(window[1])],
-  });
-  return rows[0]!.c;
 }
 
 async function horizonDays(db: Query): Promise<{ tenantId: string; days: number }> {
@@ -104,12 +96,12 @@ async function bookSeries(
   const { tenantId, days } = await horizonDays(db);
   const now = nowMs();
   const horizonEnd = now + days * DAY;
-  const probe = await serviceContext(db, args.serviceId, [now, now + MINUTE]);
+  const probe = await readSearchContext(db, args.serviceId, [now, now + MINUTE]);
   const timeZone = args.timeZone ?? probe.locationTimeZone;
   const earliest = Math.max(args.from ?? 0, now + probe.service.minNoticeMinutes * MINUTE);
   const instances = expand({ rrule: args.rrule, dtstartLocal: args.dtstartLocal, timeZone, durationMinutes: probe.service.durationMinutes, exdatesLocal: args.exdatesLocal ?? [] }, [earliest, horizonEnd]);
   if (instances.length === 0) throw error(`The rule has no instance between now and the booking horizon (${days} days)`, 'RRULE_BEYOND_HORIZON');
-  const context = await serviceContext(db, args.serviceId, [instances[0]!.start, instances[0]!.start + MINUTE]);
+  const context = await readSearchContext(db, args.serviceId, [instances[0]!.start, instances[0]!.start + MINUTE]);
   const resources = chooseResources(context, instances[0]!, args.resourceIds);
   // Other people's holds count as taken for every instance.
   const timing = searchInputFor(context, [instances[0]!.start, instances[0]!.start + MINUTE]);
