@@ -1,30 +1,12 @@
 // The shared time vectors through GraphQL (previewRecurrence) and through SQL (to_utc, local_time):
 // one definition of local time in TypeScript and PostgreSQL alike.
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expandRecurrence } from '../../server/src/engine/recurrence.ts';
 import { startTestApi, type TestApi } from '../helpers/api.ts';
+import { timeVectors } from '../helpers/vectors.ts';
 
-interface Vector {
-  id: string;
-  tz: string;
-  dtstart_local: string;
-  duration_minutes: number;
-  rrule: string;
-  window_utc: [string, string];
-  exdates_local?: string[];
-  expected: { start_utc: string; end_utc: string; start_local: string }[];
-}
-interface InstantVector {
-  id: string;
-  tz: string;
-  utc: string;
-  expected_local: string;
-  expected_utc_offset: string;
-  expected_abbreviation: string;
-}
-const sample = JSON.parse(readFileSync(new URL('../fixtures/recurrence-sample.json', import.meta.url), 'utf8')) as { vectors: Vector[]; instants: InstantVector[] };
+const sample = timeVectors;
 const PREVIEW = `query($r: String!, $d: String!, $tz: String!, $m: Int!, $f: Datetime!, $t: Datetime!, $x: [String!], $dz: String) {
   previewRecurrence(rrule: $r, dtstartLocal: $d, timeZone: $tz, durationMinutes: $m, from: $f, to: $t, exdatesLocal: $x, displayTimeZone: $dz) {
     startUtc endUtc startLocal abbreviation utcOffset timeZone } }`;

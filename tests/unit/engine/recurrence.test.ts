@@ -1,20 +1,10 @@
 // Every worked example of ../shared/vectors (copied to tests/fixtures) through the engine's
 // recurrence expansion, plus the registered errors for bad rules.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandRecurrence, RecurrenceError } from '../../../server/src/engine/recurrence.ts';
+import { timeVectors } from '../../helpers/vectors.ts';
 
-interface Vector {
-  id: string;
-  tz: string;
-  dtstart_local: string;
-  duration_minutes: number;
-  rrule: string;
-  window_utc: [string, string];
-  exdates_local?: string[];
-  expected: { start_utc: string; end_utc: string; start_local: string }[];
-}
-const vectors = (JSON.parse(readFileSync(new URL('../../fixtures/recurrence-sample.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors;
+const vectors = timeVectors.vectors;
 
 describe('expandRecurrence on the shared vectors', () => {
   it('has the vectors', () => expect(vectors.length).toBeGreaterThanOrEqual(12));
