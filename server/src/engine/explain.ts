@@ -1,15 +1,29 @@
 // Human reasons for "why is this time not offered?", from the layers behind a resource's free time
-// (working hours, overrides with their reasons, bookings) and the engine's verdict. Pure.
+// (working hours, overrides with their reasons, bookings), the rule blocks (sequence gaps, limits,
+// location opening hours) and the engine's verdict. Pure.
 import { IntervalSet, type Interval } from './intervals.ts';
-import type { CandidateBlocker } from './search.ts';
+import type { CandidateBlocker, RuleBlock } from './search.ts';
 
-export type ReasonCode = 'OUTSIDE_WORKING_HOURS' | 'OVERRIDE' | 'BOOKED' | 'BUFFER' | 'NOTICE_WINDOW' | 'NOT_A_START_TIME' | 'RESOURCE_CONFLICT' | 'NO_CANDIDATE';
+export type ReasonCode =
+  | 'OUTSIDE_WORKING_HOURS'
+  | 'OVERRIDE'
+  | 'BOOKED'
+  | 'BUFFER'
+  | 'NOTICE_WINDOW'
+  | 'NOT_A_START_TIME'
+  | 'RESOURCE_CONFLICT'
+  | 'NO_CANDIDATE'
+  | 'GAP_RULE'
+  | 'LIMIT_REACHED'
+  | 'LOCATION_CLOSED';
 
 export interface Reason {
   code: ReasonCode;
   message: string;
   from: number | null;
   to: number | null;
+  /** The rule behind a GAP_RULE or LIMIT_REACHED reason (null for opening hours, which are not a row). */
+  ruleId?: string | null;
 }
 
 export interface Layer {
@@ -22,9 +36,19 @@ export interface Layer {
 /** Formats an instant for a message; injected so the caller chooses zone and abbreviation. */
 export type FormatInstant = (instant: number) => string;
 
+/** The reason a rule block gives, for a candidate's rule or a start's service rules. */
+export function ruleReason(rule: RuleBlock, format: FormatInstant): Reason {
+  const span = `${format(rule.from)} – ${format(rule.to)}`;
+  const message = rule.code === 'GAP_RULE'
+    ? `Rule "${rule.ruleName}" needs a gap (${span} is kept clear)`
+    : rule.code === 'LIMIT_REACHED' ? `Rule "${rule.ruleName}": limit reached (${span})` : `Outside the opening hours (${rule.ruleName}): closed ${span}`;
+  return { code: rule.code, message, from: rule.from, to: rule.to, ruleId: rule.ruleId };
+}
+
 /**
  * Reasons a candidate cannot serve the appointment [start, end) with busy range [busyStart, busyEnd).
- * Several can hold at once (e.g. a holiday and a booking); each names its time span.
+ * Several can hold at once (e.g. a holiday and a booking); each names its time span. With blocker
+ * 'rule', pass the candidate's `rule` (explainStart's CandidateExplanation.rule): it is the reason.
  */
 export function candidateReasons(
   layers: readonly Layer[],
@@ -32,11 +56,13 @@ export function candidateReasons(
   busy: Interval,
   blocker: CandidateBlocker | null,
   format: FormatInstant,
+  rule: RuleBlock | null = null,
 ): Reason[] {
   if (blocker === null) return [];
   if (blocker === 'outside-notice-window') {
     return [{ code: 'NOTICE_WINDOW', message: 'Could serve, but the start is outside the booking notice window', from: null, to: null }];
   }
+  if (blocker === 'rule' && rule) return [ruleReason(rule, format)];
   const reasons: Reason[] = [];
   const working = IntervalSet.from(layers.filter((l) => l.layer === 'working' || l.layer === 'open').map((l) => [l.from, l.to] as const));
   const [start, end] = appointment;

@@ -1,9 +1,10 @@
 // A brute-force statement of findSlots' semantics (search.ts header), for tests and the benchmark to
-// compare against: every start, every candidate checked by a linear scan of its free intervals, and
-// every combination of distinct resources tried. Deliberately naive; share no code with search.ts
-// beyond the types, so the two can only agree by both being right.
+// compare against: every start, every candidate checked by a linear scan of its free intervals and of
+// its rule blocks, every service block checked, and every combination of distinct resources tried.
+// Deliberately naive; share no code with search.ts beyond the types, so the two can only agree by
+// both being right.
 import type { Interval } from './intervals.ts';
-import { PREFERRED_RESOURCE_BONUS, type SearchInput, type Slot } from './search.ts';
+import { PREFERRED_RESOURCE_BONUS, type RuleBlock, type SearchInput, type Slot } from './search.ts';
 
 interface Option {
   /** null: an optional requirement left unfilled. */
@@ -14,6 +15,18 @@ interface Option {
 function coveredByOneOf(free: readonly Interval[], start: number, end: number): boolean {
   for (const [freeStart, freeEnd] of free) {
     if (freeStart <= start && end <= freeEnd) return true;
+  }
+  return false;
+}
+
+/** Whether some instant lies in both the block and what it applies to: the start alone, or the appointment. */
+function blockedBy(blocks: readonly RuleBlock[], start: number, durationMs: number): boolean {
+  for (const block of blocks) {
+    if (block.applies === 'start') {
+      if (block.from <= start && start < block.to) return true;
+    } else if (Math.max(block.from, start) < Math.min(block.to, start + durationMs)) {
+      return true;
+    }
   }
   return false;
 }
@@ -52,12 +65,13 @@ export function findSlotsByBruteForce(input: SearchInput): Slot[] {
 
   const slots: Slot[] = [];
   for (const start of starts) {
+    if (blockedBy(input.serviceBlocks ?? [], start, input.service.durationMs)) continue;
     const optionsPerRequirement = input.requirements.map((requirement, q): Option[] => {
       const able = pools[q]!.filter(([id]) => {
         const resource = input.resources.get(id)!;
         const busyStart = start - input.service.bufferBeforeMs - resource.bufferBeforeMs;
         const busyEnd = start + input.service.durationMs + input.service.bufferAfterMs + resource.bufferAfterMs;
-        return coveredByOneOf(freeOf.get(id)!, busyStart, busyEnd);
+        return coveredByOneOf(freeOf.get(id)!, busyStart, busyEnd) && !blockedBy(resource.blocks ?? [], start, input.service.durationMs);
       });
       const options: Option[] = combinations(able, requirement.quantity).map((combination) => ({
         resourceIds: combination.map(([id]) => id),

@@ -2,11 +2,15 @@
 // The semantics are app_public.available_slots' (docs/adr/0010-availability-semantics.md), generalised
 // from one required resource to many requirements:
 // - resource r can serve start s iff r's free set covers its busy range
-//   [s - (service.bufferBefore + r.bufferBefore), s + duration + service.bufferAfter + r.bufferAfter):
-//   set-up and turnover happen in free working time;
+//   [s - (service.bufferBefore + r.bufferBefore), s + duration + service.bufferAfter + r.bufferAfter)
+//   (set-up and turnover happen in free working time), and none of r's rule blocks forbids s;
+// - a rule block [from, to) forbids s when applies = 'start' and from <= s < to, or when
+//   applies = 'appointment' and the appointment [s, s + duration) meets [from, to) (buffers not
+//   included); an empty block forbids nothing. Blocks are the business rules the database enforces
+//   on booking (sequence gaps, limits), so nothing is offered that it would reject;
 // - s is bookable iff s is one of the given grid starts, max(now, earliestStart) <= s <= latestStart,
-//   and every required requirement gets `quantity` distinct resources that can serve s, no resource
-//   serving two requirements (pools may overlap);
+//   no service block forbids s, and every required requirement gets `quantity` distinct resources
+//   that can serve s, no resource serving two requirements (pools may overlap);
 // - optional requirements are filled all-or-nothing from the resources the required ones leave, and
 //   never block a start;
 // - the assignment offered is the best by (number of optional requirements filled, score), where the
@@ -20,6 +24,9 @@
 // 1. Sweep: the starts a resource can serve within one free interval [a, b) are exactly those in
 //    [a + before, b - after], a contiguous run of the sorted starts; one merge of a resource's free
 //    intervals with the starts finds every run. O(F + R·S) with the per-resource servable bitmaps.
+//    Rules: the starts a block forbids are a contiguous range of the sorted starts too, found by
+//    binary search and cleared from the resource's bitmap (whose runs are then re-read from it) or,
+//    for a service block, from the live starts. O(B·log S + R·S) for B blocks.
 // 2. Propagate: per required requirement, a difference array over those runs counts the servable
 //    candidates of every start; starts with fewer than `quantity` are dropped, and so are starts where
 //    all required pools together have fewer distinct servable resources than the total quantity
@@ -31,6 +38,7 @@
 //    checking drops a branch as soon as a later required requirement has too few unused candidates.
 //    Worst case exponential in the total quantity (all-different matching with ties), in practice
 //    O(P) per start: the first descent is usually optimal and every sibling fails its bound at once.
+// Times are integer epoch ms and durations positive (schema checks), so the index ranges are exact.
 // Preference weights are integers (-100..100 in the schema), so scores are exact and ties are real.
 import type { Interval, IntervalSet } from './intervals.ts';
 
@@ -56,6 +64,20 @@ export interface SearchRequirement {
   candidates: readonly RequirementCandidate[];
 }
 
+/** Codes of the business rules that can block a start (the GraphQL error codes of the matching DB errors). */
+export type RuleCode = 'GAP_RULE' | 'LIMIT_REACHED' | 'LOCATION_CLOSED';
+
+export interface RuleBlock {
+  /** Half-open [from, to), epoch ms. */
+  from: number;
+  to: number;
+  /** 'start': a start in [from, to) is forbidden; 'appointment': forbidden when the appointment [start, start + duration) intersects [from, to) (buffers not included). */
+  applies: 'start' | 'appointment';
+  code: RuleCode;
+  ruleId: string | null;
+  ruleName: string;
+}
+
 export interface ResourceAvailability {
   /** Free time: working time plus open overrides, minus closed overrides, allocations and holds. */
   free: IntervalSet;
@@ -65,6 +87,8 @@ export interface ResourceAvailability {
   name?: string;
   /** Working time before bookings and holds are removed; lets explainStart tell 'busy' from 'no-working-hours'. */
   working?: IntervalSet;
+  /** Rules restricting this resource (e.g. a sequence gap after another service on it, a full day); any order, may overlap. */
+  blocks?: readonly RuleBlock[];
 }
 
 export interface SearchInput {
@@ -78,6 +102,8 @@ export interface SearchInput {
   earliestStart: number;
   latestStart: number;
   preferredResourceIds?: ReadonlySet<string>;
+  /** Rules restricting the whole booking whatever its resources (service concurrency, customer limits). */
+  serviceBlocks?: readonly RuleBlock[];
 }
 
 export interface Assignment {
@@ -100,6 +126,12 @@ export function busyRange(service: ServiceTiming, resource: Pick<ResourceAvailab
     start - (service.bufferBeforeMs + resource.bufferBeforeMs),
     start + service.durationMs + service.bufferAfterMs + resource.bufferAfterMs,
   ];
+}
+
+/** Whether a rule block forbids an appointment of `durationMs` starting at `start` (the header's definition). */
+function forbids(block: RuleBlock, durationMs: number, start: number): boolean {
+  if (block.applies === 'start') return block.from <= start && start < block.to;
+  return block.from < block.to && start < block.to && start + durationMs > block.from;
 }
 
 /** The notice window as inclusive bounds; nothing starts in the past even with a zero notice. */
@@ -128,6 +160,7 @@ interface PreparedResource {
   /** How far the busy range reaches before the start and after it. */
   before: number;
   after: number;
+  blocks: readonly RuleBlock[];
 }
 
 interface Prepared {
@@ -161,6 +194,7 @@ function prepare(input: SearchInput): Prepared {
           free: resource.free,
           before: input.service.bufferBeforeMs + resource.bufferBeforeMs,
           after: input.service.durationMs + input.service.bufferAfterMs + resource.bufferAfterMs,
+          blocks: resource.blocks ?? [],
         });
       }
       const weight = candidate.weight + (preferred?.has(candidate.resourceId) ? PREFERRED_RESOURCE_BONUS : 0);
@@ -213,6 +247,39 @@ function servableRuns(resource: PreparedResource, starts: Float64Array): number[
     if (hi < lo) hi = lo;
     while (hi < count && starts[hi]! <= latest) hi++;
     if (lo < hi) runs.push(lo, hi);
+  }
+  return runs;
+}
+
+/** The first index whose start is at or after `value` (after it when `strictly`), or starts.length. */
+function firstIndexFrom(starts: Float64Array, value: number, strictly: boolean): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (strictly ? starts[mid]! > value : starts[mid]! >= value) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The index range [lo, hi) of the sorted starts a block forbids: `forbids` as a range (step 1 in the header). */
+function forbiddenRange(block: RuleBlock, durationMs: number, starts: Float64Array): [number, number] {
+  if (!(block.from < block.to)) return [0, 0];
+  // 'appointment': [s, s + duration) meets [from, to) iff from - duration < s < to.
+  const lo = block.applies === 'start' ? firstIndexFrom(starts, block.from, false) : firstIndexFrom(starts, block.from - durationMs, true);
+  return [lo, firstIndexFrom(starts, block.to, false)];
+}
+
+/** The runs of set entries [lo, hi) of a bitmap, as servableRuns returns them. */
+function runsOf(bitmap: Uint8Array): number[] {
+  const runs: number[] = [];
+  let s = 0;
+  while (s < bitmap.length) {
+    while (s < bitmap.length && !bitmap[s]) s++;
+    const lo = s;
+    while (s < bitmap.length && bitmap[s]) s++;
+    if (lo < s) runs.push(lo, s);
   }
   return runs;
 }
@@ -376,15 +443,33 @@ export function findSlots(input: SearchInput): Slot[] {
   if (startCount === 0) return [];
 
   // 1. Sweep.
+  const durationMs = input.service.durationMs;
   const runs = resources.map((resource) => servableRuns(resource, starts));
   const servable = runs.map((resourceRuns) => {
     const bitmap = new Uint8Array(startCount);
     for (let i = 0; i < resourceRuns.length; i += 2) bitmap.fill(1, resourceRuns[i]!, resourceRuns[i + 1]!);
     return bitmap;
   });
+  // Rules. Step 2 counts runs and step 3 reads bitmaps, so a resource whose bitmap lost starts gets
+  // its runs re-read from it: both then describe the same servable starts.
+  resources.forEach((resource, r) => {
+    const bitmap = servable[r]!;
+    let cleared = false;
+    for (const block of resource.blocks) {
+      const [lo, hi] = forbiddenRange(block, durationMs, starts);
+      if (lo >= hi) continue;
+      bitmap.fill(0, lo, hi);
+      cleared = true;
+    }
+    if (cleared) runs[r] = runsOf(bitmap);
+  });
+  const alive = new Uint8Array(startCount).fill(1);
+  for (const block of input.serviceBlocks ?? []) {
+    const [lo, hi] = forbiddenRange(block, durationMs, starts);
+    if (lo < hi) alive.fill(0, lo, hi);
+  }
 
   // 2. Propagate.
-  const alive = new Uint8Array(startCount).fill(1);
   const counts = new Int32Array(startCount + 1);
   const keepWhereAtLeast = (resourceIndices: Iterable<number>, needed: number): void => {
     counts.fill(0);
@@ -431,12 +516,14 @@ export type CandidateBlocker =
   | 'busy' // inside working time, but booked, held or closed for part of the appointment
   | 'unavailable' // the appointment itself is not free; pass `working` to tell the two above apart
   | 'buffer' // the appointment fits, its set-up or turnover time does not
+  | 'rule' // it is free, but one of its rule blocks forbids the start
   | 'outside-notice-window'; // it could serve, but the start is too soon, too far ahead or past
 
 /** Why a start is not offered. */
 export type StartBlocker =
   | 'not-a-start-time' // not on the grid given in `starts`
   | 'outside-notice-window' // before max(now, earliestStart) or after latestStart
+  | 'rule' // a service block forbids it (see `rules`)
   | 'requirement-unmet' // some required requirement has fewer servable candidates than its quantity
   | 'resource-conflict'; // each has enough on its own, but not enough distinct resources for all
 
@@ -445,6 +532,8 @@ export interface CandidateExplanation {
   weight: number;
   canServe: boolean;
   blocker: CandidateBlocker | null;
+  /** With blocker 'rule': the first of the resource's blocks that forbids the start; otherwise null. */
+  rule: RuleBlock | null;
 }
 
 export interface RequirementExplanation {
@@ -462,25 +551,35 @@ export interface StartExplanation {
   start: number;
   bookable: boolean;
   blocker: StartBlocker | null;
+  /** Every service block that forbids the start, in the input's order (also when another blocker comes first). */
+  rules: RuleBlock[];
   requirements: RequirementExplanation[];
   /** The slot findSlots offers at this start, if any. */
   slot: Slot | null;
 }
 
-function resourceBlocker(input: SearchInput, resourceId: string, start: number): CandidateBlocker | null {
+function resourceBlocker(input: SearchInput, resourceId: string, start: number): { blocker: CandidateBlocker | null; rule: RuleBlock | null } {
   const resource = input.resources.get(resourceId);
-  if (!resource) return 'unknown-resource';
+  if (!resource) return { blocker: 'unknown-resource', rule: null };
   const appointmentEnd = start + input.service.durationMs;
   const [busyStart, busyEnd] = busyRange(input.service, resource, start);
-  if (resource.free.covers(busyStart, busyEnd)) return null;
-  if (resource.free.covers(start, appointmentEnd)) return 'buffer';
-  if (!resource.working) return 'unavailable';
-  return resource.working.covers(start, appointmentEnd) ? 'busy' : 'no-working-hours';
+  if (resource.free.covers(busyStart, busyEnd)) {
+    // Rules only count where the resource is otherwise free: a booking or closure is the answer the
+    // layers can explain, and the one that stays true if the rule is lifted.
+    const rule = resource.blocks?.find((block) => forbids(block, input.service.durationMs, start)) ?? null;
+    return { blocker: rule ? 'rule' : null, rule };
+  }
+  if (resource.free.covers(start, appointmentEnd)) return { blocker: 'buffer', rule: null };
+  if (!resource.working) return { blocker: 'unavailable', rule: null };
+  return { blocker: resource.working.covers(start, appointmentEnd) ? 'busy' : 'no-working-hours', rule: null };
 }
 
 /**
  * Why `start` is or is not offered, per requirement and candidate: the data for "why can't I book
  * 10:00?". Consistent with findSlots: `bookable` is true exactly when findSlots returns this start.
+ * The start's blocker is the first of: not on the grid, outside the notice window, a service block
+ * (listed in `rules`), a required requirement without enough servable candidates (a candidate with
+ * a rule blocker does not count), no distinct assignment.
  */
 export function explainStart(input: SearchInput, start: number): StartExplanation {
   const { from, to } = noticeWindow(input);
@@ -489,22 +588,25 @@ export function explainStart(input: SearchInput, start: number): StartExplanatio
   const requirements = input.requirements.map((requirement): RequirementExplanation => {
     const servable = new Set<string>();
     const candidates = requirement.candidates.map((candidate): CandidateExplanation => {
-      const blocker = resourceBlocker(input, candidate.resourceId, start);
+      const { blocker, rule } = resourceBlocker(input, candidate.resourceId, start);
       if (blocker === null) servable.add(candidate.resourceId);
       return {
         resourceId: candidate.resourceId,
         weight: candidate.weight,
         canServe: blocker === null && inWindow,
         blocker: blocker ?? (inWindow ? null : 'outside-notice-window'),
+        rule,
       };
     });
     return { requirementId: requirement.id, name: requirement.name, required: requirement.required, quantity: requirement.quantity, met: servable.size >= requirement.quantity, candidates };
   });
+  const rules = (input.serviceBlocks ?? []).filter((block) => forbids(block, input.service.durationMs, start));
   const slot = onGrid && inWindow ? (findSlots({ ...input, starts: [start] })[0] ?? null) : null;
   let blocker: StartBlocker | null = null;
   if (!onGrid) blocker = 'not-a-start-time';
   else if (!inWindow) blocker = 'outside-notice-window';
+  else if (rules.length > 0) blocker = 'rule';
   else if (requirements.some((q) => q.required && !q.met)) blocker = 'requirement-unmet';
   else if (!slot) blocker = 'resource-conflict';
-  return { start, bookable: slot !== null, blocker, requirements, slot };
+  return { start, bookable: slot !== null, blocker, rules, requirements, slot };
 }

@@ -1,11 +1,21 @@
 // findSlots against the brute-force reference on thousands of random small instances: the same
 // starts, scores and assignments (the tie-break is part of the contract), and every slot checked
-// for validity on its own terms as well.
+// for validity on its own terms as well. Instances carry random rule blocks of both kinds, on
+// resources and on the service, sometimes none.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IntervalSet, type Interval } from '../../../server/src/engine/intervals.ts';
 import { findSlotsByBruteForce } from '../../../server/src/engine/reference.ts';
-import { PREFERRED_RESOURCE_BONUS, busyRange, explainStart, findSlots, type ResourceAvailability, type SearchInput, type Slot } from '../../../server/src/engine/search.ts';
+import {
+  PREFERRED_RESOURCE_BONUS,
+  busyRange,
+  explainStart,
+  findSlots,
+  type ResourceAvailability,
+  type RuleBlock,
+  type SearchInput,
+  type Slot,
+} from '../../../server/src/engine/search.ts';
 
 const M = 60_000;
 const GRID = 5; // minutes: every time in these instances is on a 5-minute grid over one day
@@ -25,6 +35,24 @@ const freeTime = fc
   .array(fc.tuple(fc.integer({ min: 0, max: DAY }), fc.integer({ min: 0, max: 144 })), { maxLength: 6 })
   .map((pieces) => IntervalSet.from(pieces.map(([start, length]): Interval => [start * GRID * M, (start + length) * GRID * M])));
 
+// Up to 3 hours long, empty ones included (they forbid nothing); on the grid, so starts and
+// appointment ends often land exactly on a block's bounds.
+const ruleBlock: fc.Arbitrary<RuleBlock> = fc.record({
+  from: fc.integer({ min: -12, max: DAY }),
+  length: fc.integer({ min: 0, max: 36 }),
+  applies: fc.constantFrom('start' as const, 'appointment' as const),
+  code: fc.constantFrom('GAP_RULE' as const, 'LIMIT_REACHED' as const),
+  ruleId: fc.option(fc.constantFrom('rule-1', 'rule-2'), { nil: null }),
+}).map(({ from, length, ...rest }) => ({ ...rest, from: from * GRID * M, to: (from + length) * GRID * M, ruleName: `Rule ${rest.ruleId ?? 'anonymous'}` }));
+
+const ruleBlocks = fc.option(fc.array(ruleBlock, { maxLength: 3 }), { nil: undefined });
+
+/** Whether a block forbids a slot, stated as in the search.ts header (a third statement besides the two solvers). */
+function forbids(block: RuleBlock, start: number, end: number): boolean {
+  if (block.applies === 'start') return block.from <= start && start < block.to;
+  return block.from < block.to && block.from < end && start < block.to;
+}
+
 function instance(shape: Shape): fc.Arbitrary<SearchInput> {
   const ids = Array.from({ length: shape.resourceCount }, (_, i) => `r${i}`);
   const resource = fc.record({
@@ -32,6 +60,7 @@ function instance(shape: Shape): fc.Arbitrary<SearchInput> {
     bufferBeforeMs: steps(3),
     bufferAfterMs: steps(3),
     name: fc.option(fc.constantFrom('Ada', 'Bo'), { nil: undefined }),
+    blocks: ruleBlocks,
   });
   const candidate = fc.record({ resourceId: fc.constantFrom(...ids, 'ghost'), weight: fc.integer({ min: -3, max: 3 }) });
   const requirement = fc.record({
@@ -52,12 +81,14 @@ function instance(shape: Shape): fc.Arbitrary<SearchInput> {
       earliestStart: steps(DAY / 2),
       latestStart: steps(DAY).map((t) => t + (DAY / 4) * GRID * M),
       preferred: fc.subarray(ids, { maxLength: 2 }),
+      serviceBlocks: ruleBlocks,
     })
-    .map(({ resources, requirements, preferred, ...rest }): SearchInput => ({
+    .map(({ resources, requirements, preferred, serviceBlocks, ...rest }): SearchInput => ({
       ...rest,
-      resources: new Map(resources.map((r, i): [string, ResourceAvailability] => [ids[i]!, r.name === undefined ? { free: r.free, bufferBeforeMs: r.bufferBeforeMs, bufferAfterMs: r.bufferAfterMs } : r])),
+      resources: new Map(resources.map(({ name, blocks, ...r }, i): [string, ResourceAvailability] => [ids[i]!, { ...r, ...(name === undefined ? {} : { name }), ...(blocks === undefined ? {} : { blocks }) }])),
       requirements: requirements.map((q, i) => ({ ...q, id: `q${i}`, name: `Requirement ${i}` })),
       preferredResourceIds: new Set(preferred),
+      ...(serviceBlocks === undefined ? {} : { serviceBlocks }),
     }));
 }
 
@@ -67,6 +98,7 @@ function expectValid(input: SearchInput, slot: Slot): void {
   expect(slot.start).toBeGreaterThanOrEqual(Math.max(input.now, input.earliestStart));
   expect(slot.start).toBeLessThanOrEqual(input.latestStart);
   expect(slot.end).toBe(slot.start + input.service.durationMs);
+  expect(input.serviceBlocks?.filter((b) => forbids(b, slot.start, slot.end)) ?? []).toEqual([]);
   const used: string[] = [];
   let score = 0;
   input.requirements.forEach((requirement, q) => {
@@ -79,6 +111,7 @@ function expectValid(input: SearchInput, slot: Slot): void {
       const resource = input.resources.get(id)!;
       const [busyStart, busyEnd] = busyRange(input.service, resource, slot.start);
       expect(resource.free.covers(busyStart, busyEnd)).toBe(true);
+      expect(resource.blocks?.filter((b) => forbids(b, slot.start, slot.end)) ?? []).toEqual([]);
       const weight = Math.max(...requirement.candidates.filter((c) => c.resourceId === id).map((c) => c.weight));
       score += weight + (input.preferredResourceIds?.has(id) ? PREFERRED_RESOURCE_BONUS : 0);
       used.push(id);
@@ -120,7 +153,11 @@ describe('findSlots matches the brute-force reference', () => {
         fc.integer({ min: 0, max: DAY - 1 }),
         (input, k) => {
           const slots = findSlots(input);
-          for (const start of [...input.starts, k * GRID * M]) {
+          // Besides the grid and a random time: the starts just inside and outside every block, where an
+          // off-by-one in the rules would show.
+          const blocks = [...(input.serviceBlocks ?? []), ...[...input.resources.values()].flatMap((r) => r.blocks ?? [])];
+          const edges = blocks.flatMap((b) => [b.from - input.service.durationMs, b.from, b.to].flatMap((t) => [t - GRID * M, t]));
+          for (const start of new Set([...input.starts, k * GRID * M, ...edges])) {
             const explanation = explainStart(input, start);
             const offered = slots.find((s) => s.start === start) ?? null;
             expect(explanation.bookable).toBe(offered !== null);
@@ -128,6 +165,14 @@ describe('findSlots matches the brute-force reference', () => {
             expect(explanation.blocker === null).toBe(offered !== null);
             if (explanation.blocker === 'requirement-unmet') {
               expect(explanation.requirements.some((q) => q.required && !q.met)).toBe(true);
+            }
+            const end = start + input.service.durationMs;
+            expect(explanation.rules).toEqual(input.serviceBlocks?.filter((b) => forbids(b, start, end)) ?? []);
+            if (explanation.blocker === 'rule') expect(explanation.rules.length).toBeGreaterThan(0);
+            for (const candidate of explanation.requirements.flatMap((q) => q.candidates)) {
+              const blocks = input.resources.get(candidate.resourceId)?.blocks ?? [];
+              // The first forbidding block, exactly when nothing else already stops the candidate.
+              expect(candidate.rule).toBe(candidate.blocker === 'rule' ? blocks.find((b) => forbids(b, start, end)) : null);
             }
           }
         },
