@@ -34,8 +34,14 @@ grant usage on schema analytics to app_bi;
 -- Types
 --
 
-create type app_public.booking_status as enum ('pending_approval', 'confirmed', 'cancelled', 'completed', 'no_show');
-comment on type app_public.booking_status is 'pending_approval and confirmed hold their resources; the others free them.';
+create type app_public.booking_status as enum ('pending_approval', 'confirmed', 'cancelled', 'declined', 'completed', 'no_show');
+comment on type app_public.booking_status is 'pending_approval and confirmed hold their resources; the others (cancelled, declined, completed, no_show) free them.';
+
+create type app_public.limit_kind as enum ('resource_bookings', 'customer_bookings', 'concurrent_bookings');
+comment on type app_public.limit_kind is 'resource_bookings: bookings of a resource per period; customer_bookings: bookings of one customer per period; concurrent_bookings: bookings of a service at the same time.';
+
+create type app_public.limit_period as enum ('day', 'week', 'month');
+comment on type app_public.limit_period is 'A local calendar day, ISO week (Monday to Sunday) or month, in the location''s zone.';
 
 create type app_public.membership_role as enum ('admin', 'staff');
 comment on type app_public.membership_role is 'What a member may do in a tenant: admin manages it, staff runs the bookings.';
@@ -193,10 +199,17 @@ create table app_public.booking (
   updated_at timestamp with time zone default now() not null,
   series_id uuid,
   series_local_start timestamp without time zone,
-  series_detached boolean default false not null
+  series_detached boolean default false not null,
+  approval_expires_at timestamp with time zone,
+  decided_by uuid,
+  decided_at timestamp with time zone,
+  decision_note text
 );
+alter table app_public.booking add constraint _300_check_rules TRIGGER DEFERRABLE INITIALLY DEFERRED;
 alter table app_public.booking add constraint booking_created_by_fkey FOREIGN KEY (created_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
 alter table app_public.booking add constraint booking_customer_fkey FOREIGN KEY (tenant_id, customer_id) REFERENCES app_public.customer(tenant_id, id);
+alter table app_public.booking add constraint booking_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
+alter table app_public.booking add constraint booking_decision_note_check CHECK (length(decision_note) <= 1000);
 alter table app_public.booking add constraint booking_idempotency_key UNIQUE (tenant_id, idempotency_key);
 alter table app_public.booking add constraint booking_idempotency_key_check CHECK (length(idempotency_key) >= 1 AND length(idempotency_key) <= 200);
 alter table app_public.booking add constraint booking_notes_check CHECK (length(notes) <= 2000);
@@ -219,11 +232,15 @@ create policy "Staff add bookings" on app_public.booking as permissive for inser
 create policy "Staff edit bookings" on app_public.booking as permissive for update to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Staff read their tenant's bookings" on app_public.booking as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 CREATE INDEX booking_customer_idx ON app_public.booking USING btree (tenant_id, customer_id, starts_at);
+CREATE INDEX booking_pending_idx ON app_public.booking USING btree (approval_expires_at) WHERE (status = 'pending_approval'::app_public.booking_status);
 CREATE INDEX booking_series_idx ON app_public.booking USING btree (tenant_id, series_id, starts_at);
 CREATE INDEX booking_service_idx ON app_public.booking USING btree (tenant_id, service_id, starts_at);
 CREATE TRIGGER _100_defaults BEFORE INSERT OR UPDATE ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__defaults();
+CREATE TRIGGER _110_approval BEFORE INSERT OR UPDATE OF status ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__approval();
 CREATE TRIGGER _150_detach_from_series BEFORE UPDATE OF starts_at ON app_public.booking FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking__detach_from_series();
-CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
+CREATE TRIGGER _200_sync_allocations AFTER UPDATE OF status, starts_at, ends_at, customer_id, service_id ON app_public.booking FOR EACH ROW WHEN (old.status IS DISTINCT FROM new.status OR old.starts_at IS DISTINCT FROM new.starts_at OR old.ends_at IS DISTINCT FROM new.ends_at OR old.customer_id IS DISTINCT FROM new.customer_id OR old.service_id IS DISTINCT FROM new.service_id) EXECUTE FUNCTION app_private.tg_booking__sync_allocations();
+CREATE CONSTRAINT TRIGGER _300_check_rules AFTER INSERT OR UPDATE OF status, starts_at, ends_at, customer_id, service_id ON app_public.booking DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (new.status = ANY (ARRAY['pending_approval'::app_public.booking_status, 'confirmed'::app_public.booking_status])) EXECUTE FUNCTION app_private.tg_booking__check_rules();
+CREATE TRIGGER _310_approval_timer AFTER INSERT OR UPDATE OF status, approval_expires_at ON app_public.booking FOR EACH ROW WHEN (new.status = 'pending_approval'::app_public.booking_status) EXECUTE FUNCTION app_private.tg_booking__approval_timer();
 comment on table app_public.booking is '@behavior -insert -update -delete
 What a customer booked: a service at an instant; its resources are in booking_allocation. Written by createBooking, confirmBooking, cancelBooking and rescheduleBooking.';
 comment on column app_public.booking.ends_at is '@hasDefault
@@ -234,8 +251,14 @@ comment on column app_public.booking.created_by is 'The user who created it (nul
 comment on column app_public.booking.series_id is 'The recurring series this booking is an instance of.';
 comment on column app_public.booking.series_local_start is 'The nominal local start of this instance in its series (what EXDATE and edits refer to).';
 comment on column app_public.booking.series_detached is 'The instance was moved on its own: re-resolving the series (tzdata change) leaves it where staff put it.';
+comment on column app_public.booking.approval_expires_at is 'While pending approval: when it is declined automatically unless an approver decides.';
+comment on column app_public.booking.decided_by is 'The approver who approved or declined it (null: automatic or never pending).';
+comment on column app_public.booking.decided_at is 'When it was approved or declined.';
+comment on column app_public.booking.decision_note is 'The approver''s note, or why it was declined.';
 comment on constraint booking_customer_fkey on app_public.booking is '@fieldName customer
 @foreignFieldName bookings';
+comment on constraint booking_decided_by_fkey on app_public.booking is '@fieldName decider
+@foreignFieldName decidedBookings';
 comment on constraint booking_series_fkey on app_public.booking is '@fieldName series
 @foreignFieldName bookings';
 comment on constraint booking_service_fkey on app_public.booking is '@fieldName service
@@ -253,7 +276,10 @@ create table app_public.booking_allocation (
   requirement_id uuid,
   busy tstzrange not null,
   active boolean default true not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  service_id uuid not null,
+  starts_at timestamp with time zone not null,
+  ends_at timestamp with time zone not null
 );
 alter table app_public.booking_allocation add constraint booking_allocation_booking_fkey FOREIGN KEY (tenant_id, booking_id) REFERENCES app_public.booking(tenant_id, id) ON DELETE CASCADE;
 alter table app_public.booking_allocation add constraint booking_allocation_booking_id_resource_id_key UNIQUE (booking_id, resource_id);
@@ -275,6 +301,7 @@ create policy "Staff read their tenant's allocations" on app_public.booking_allo
 create policy "Staff remove allocations" on app_public.booking_allocation as permissive for delete to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 CREATE INDEX booking_allocation_booking_idx ON app_public.booking_allocation USING btree (tenant_id, booking_id);
 CREATE TRIGGER _100_derive BEFORE INSERT OR UPDATE ON app_public.booking_allocation FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_allocation__derive();
+CREATE TRIGGER _300_check_rules BEFORE INSERT OR UPDATE ON app_public.booking_allocation FOR EACH ROW EXECUTE FUNCTION app_private.tg_booking_allocation__check_rules();
 comment on table app_public.booking_allocation is '@behavior -insert -update -delete
 One resource used by a booking. busy = the appointment plus the service''s and the resource''s buffers; no two active allocations of a resource overlap.';
 comment on column app_public.booking_allocation.busy is '@hasDefault
@@ -282,6 +309,12 @@ comment on column app_public.booking_allocation.busy is '@hasDefault
 Computed: booking times widened by the service and resource buffers.';
 comment on column app_public.booking_allocation.active is '@behavior -insert -update
 True while the booking is pending approval or confirmed (maintained from the booking status).';
+comment on column app_public.booking_allocation.service_id is '@behavior -insert -update
+The booking''s service (copied by trigger, for the rules).';
+comment on column app_public.booking_allocation.starts_at is '@behavior -insert -update
+The booking''s start (copied by trigger, for the rules).';
+comment on column app_public.booking_allocation.ends_at is '@behavior -insert -update
+The booking''s end (copied by trigger, for the rules).';
 comment on constraint booking_allocation_booking_fkey on app_public.booking_allocation is '@fieldName booking
 @foreignFieldName allocations';
 comment on constraint booking_allocation_requirement_fkey on app_public.booking_allocation is '@fieldName requirement
@@ -292,6 +325,55 @@ comment on constraint booking_allocation_tenant_row_key on app_public.booking_al
 grant select, delete on table app_public.booking_allocation to app_admin, app_staff;
 grant select on table app_public.booking_allocation to app_bi, app_customer;
 grant insert (booking_id, resource_id, requirement_id), update (resource_id, requirement_id) on table app_public.booking_allocation to app_admin, app_staff;
+
+create table app_public.booking_limit (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  kind app_public.limit_kind not null,
+  period app_public.limit_period,
+  max_bookings integer not null,
+  resource_id uuid,
+  resource_kind app_public.resource_kind,
+  service_id uuid,
+  enabled boolean default true not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.booking_limit add constraint booking_limit_max_bookings_range CHECK (max_bookings >= 1 AND max_bookings <= 10000);
+alter table app_public.booking_limit add constraint booking_limit_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
+alter table app_public.booking_limit add constraint booking_limit_pkey PRIMARY KEY (id);
+alter table app_public.booking_limit add constraint booking_limit_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.booking_limit add constraint booking_limit_service_fkey FOREIGN KEY (tenant_id, service_id) REFERENCES app_public.service(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.booking_limit add constraint booking_limit_shape CHECK (
+CASE kind
+    WHEN 'resource_bookings'::app_public.limit_kind THEN (period = ANY (ARRAY['day'::app_public.limit_period, 'week'::app_public.limit_period])) AND service_id IS NULL AND num_nonnulls(resource_id, resource_kind) <= 1
+    WHEN 'customer_bookings'::app_public.limit_kind THEN period IS NOT NULL AND resource_id IS NULL AND resource_kind IS NULL
+    WHEN 'concurrent_bookings'::app_public.limit_kind THEN period IS NULL AND service_id IS NOT NULL AND resource_id IS NULL AND resource_kind IS NULL
+    ELSE NULL::boolean
+END);
+alter table app_public.booking_limit add constraint booking_limit_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.booking_limit add constraint booking_limit_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.booking_limit enable row level security;
+alter table app_public.booking_limit force row level security;
+create policy "Admins add booking limits" on app_public.booking_limit as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins edit booking limits" on app_public.booking_limit as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove booking limits" on app_public.booking_limit as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's booking limits" on app_public.booking_limit as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Staff read their tenant's booking limits" on app_public.booking_limit as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX booking_limit_resource_idx ON app_public.booking_limit USING btree (tenant_id, resource_id);
+CREATE INDEX booking_limit_service_idx ON app_public.booking_limit USING btree (tenant_id, service_id);
+CREATE INDEX booking_limit_tenant_kind_idx ON app_public.booking_limit USING btree (tenant_id, kind);
+comment on table app_public.booking_limit is 'At most max_bookings active bookings: of a resource per day or week (resource_bookings; scope: resource_id, resource_kind or every resource), of one customer per day, week or month (customer_bookings; service_id: only that service), or of a service at once (concurrent_bookings). A full period is not offered.';
+comment on column app_public.booking_limit.period is 'day or week for resource_bookings; day, week or month for customer_bookings; null for concurrent_bookings.';
+comment on column app_public.booking_limit.enabled is 'Disabled limits are kept but not enforced.';
+comment on constraint booking_limit_resource_fkey on app_public.booking_limit is '@fieldName resource
+@foreignFieldName bookingLimits';
+comment on constraint booking_limit_service_fkey on app_public.booking_limit is '@fieldName service
+@foreignFieldName bookingLimits';
+comment on constraint booking_limit_tenant_row_key on app_public.booking_limit is '@behavior -single -update -delete';
+grant select, delete on table app_public.booking_limit to app_admin;
+grant select on table app_public.booking_limit to app_bi, app_staff;
+grant insert (name, kind, period, max_bookings, resource_id, resource_kind, service_id, enabled), update (name, kind, period, max_bookings, resource_id, resource_kind, service_id, enabled) on table app_public.booking_limit to app_admin;
 
 create table app_public.booking_series (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -394,6 +476,7 @@ create table app_public.location (
 );
 alter table app_public.location add constraint location_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.location add constraint location_opening_hours_check CHECK (jsonb_typeof(opening_hours) = 'array'::text);
+alter table app_public.location add constraint location_opening_hours_valid CHECK (app_hidden.valid_opening_hours(opening_hours));
 alter table app_public.location add constraint location_pkey PRIMARY KEY (id);
 alter table app_public.location add constraint location_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 alter table app_public.location add constraint location_tenant_id_name_key UNIQUE (tenant_id, name);
@@ -407,7 +490,7 @@ create policy "BI reads its tenant's locations" on app_public.location as permis
 create policy "Visitors and members read their tenant's locations" on app_public.location as permissive for select to app_admin, app_anonymous, app_customer, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 comment on table app_public.location is 'A site of the tenant (clinic, campus building, depot) in one IANA time zone.';
 comment on column app_public.location.time_zone is 'IANA zone of the site; local times of the location are in this zone.';
-comment on column app_public.location.opening_hours is 'Weekly opening hours in local wall-clock time: [{"weekday":1-7 (ISO, 1=Monday),"opens":"HH:MM","closes":"HH:MM"}].';
+comment on column app_public.location.opening_hours is 'Weekly opening hours in local wall-clock time: [{"weekday":1-7 (ISO, 1=Monday),"opens":"HH:MM","closes":"HH:MM"}]. Every appointment at the location lies inside them (and inside location-wide "open" overrides); empty: no bound.';
 comment on constraint location_tenant_row_key on app_public.location is '@behavior -single -update -delete';
 grant select, delete on table app_public.location to app_admin;
 grant select on table app_public.location to app_anonymous, app_bi, app_customer, app_staff;
@@ -480,12 +563,15 @@ create table app_public.resource (
   active boolean default true not null,
   created_at timestamp with time zone default now() not null,
   buffer_before_minutes integer default 0 not null,
-  buffer_after_minutes integer default 0 not null
+  buffer_after_minutes integer default 0 not null,
+  requires_approval boolean default false not null,
+  owner_user_id uuid
 );
 alter table app_public.resource add constraint resource_buffer_after_minutes_check CHECK (buffer_after_minutes >= 0 AND buffer_after_minutes <= 1440);
 alter table app_public.resource add constraint resource_buffer_before_minutes_check CHECK (buffer_before_minutes >= 0 AND buffer_before_minutes <= 1440);
 alter table app_public.resource add constraint resource_location_fkey FOREIGN KEY (tenant_id, location_id) REFERENCES app_public.location(tenant_id, id) ON DELETE CASCADE;
 alter table app_public.resource add constraint resource_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
+alter table app_public.resource add constraint resource_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES app_public.app_user(id) ON DELETE SET NULL;
 alter table app_public.resource add constraint resource_pkey PRIMARY KEY (id);
 alter table app_public.resource add constraint resource_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 alter table app_public.resource add constraint resource_tenant_row_key UNIQUE (tenant_id, id);
@@ -498,18 +584,75 @@ create policy "BI reads its tenant's resources" on app_public.resource as permis
 create policy "Staff read all of their tenant's resources" on app_public.resource as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
 create policy "Visitors and members read their tenant's active resources" on app_public.resource as permissive for select to app_anonymous, app_customer using (((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)) AND active));
 CREATE INDEX resource_location_idx ON app_public.resource USING btree (tenant_id, location_id);
+CREATE INDEX resource_owner_idx ON app_public.resource USING btree (owner_user_id) WHERE (owner_user_id IS NOT NULL);
 comment on table app_public.resource is 'A bookable person, room, device or virtual slot at a location.';
 comment on column app_public.resource.time_zone is 'Own IANA zone when it differs from the location''s (e.g. a remote practitioner).';
 comment on column app_public.resource.tags is 'Skills and features used to match service requirements (e.g. {physio,x-ray}).';
 comment on column app_public.resource.buffer_before_minutes is 'Set-up time this resource needs before any appointment (added to the service''s).';
 comment on column app_public.resource.buffer_after_minutes is 'Turnover time this resource needs after any appointment (e.g. room cleaning).';
+comment on column app_public.resource.requires_approval is 'Customer bookings using this resource wait for an approver: staff, or the resource''s owner.';
+comment on column app_public.resource.owner_user_id is 'The user who may approve or decline bookings of this resource (e.g. the practitioner, the lab manager).';
 comment on constraint resource_location_fkey on app_public.resource is '@fieldName location
 @foreignFieldName resources';
+comment on constraint resource_owner_user_id_fkey on app_public.resource is '@fieldName owner
+@foreignFieldName ownedResources';
 comment on constraint resource_tenant_row_key on app_public.resource is '@behavior -single -update -delete';
 grant select, delete on table app_public.resource to app_admin;
 grant select on table app_public.resource to app_anonymous, app_bi, app_customer, app_staff;
-grant insert (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes), update (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes) on table app_public.resource to app_admin;
+grant insert (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes, requires_approval, owner_user_id), update (location_id, kind, name, time_zone, tags, active, buffer_before_minutes, buffer_after_minutes, requires_approval, owner_user_id) on table app_public.resource to app_admin;
 grant select (tenant_id, id, location_id, kind, name, time_zone, tags) on table app_public.resource to app_anonymous, app_customer;
+
+create table app_public.sequence_rule (
+  tenant_id uuid default app_public.current_tenant_id() not null,
+  id uuid default gen_random_uuid() not null,
+  name text not null,
+  first_service_id uuid not null,
+  second_service_id uuid not null,
+  gap_minutes integer,
+  same_day boolean default false not null,
+  both_directions boolean default false not null,
+  resource_id uuid,
+  resource_kind app_public.resource_kind,
+  enabled boolean default true not null,
+  created_at timestamp with time zone default now() not null
+);
+alter table app_public.sequence_rule add constraint sequence_rule_first_service_fkey FOREIGN KEY (tenant_id, first_service_id) REFERENCES app_public.service(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.sequence_rule add constraint sequence_rule_gap_minutes_range CHECK (gap_minutes >= 1 AND gap_minutes <= 10080);
+alter table app_public.sequence_rule add constraint sequence_rule_gap_or_same_day CHECK ((gap_minutes IS NULL) = same_day);
+alter table app_public.sequence_rule add constraint sequence_rule_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
+alter table app_public.sequence_rule add constraint sequence_rule_one_scope CHECK (num_nonnulls(resource_id, resource_kind) <= 1);
+alter table app_public.sequence_rule add constraint sequence_rule_pkey PRIMARY KEY (id);
+alter table app_public.sequence_rule add constraint sequence_rule_resource_fkey FOREIGN KEY (tenant_id, resource_id) REFERENCES app_public.resource(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.sequence_rule add constraint sequence_rule_second_service_fkey FOREIGN KEY (tenant_id, second_service_id) REFERENCES app_public.service(tenant_id, id) ON DELETE CASCADE;
+alter table app_public.sequence_rule add constraint sequence_rule_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
+alter table app_public.sequence_rule add constraint sequence_rule_tenant_row_key UNIQUE (tenant_id, id);
+alter table app_public.sequence_rule enable row level security;
+alter table app_public.sequence_rule force row level security;
+create policy "Admins add sequence rules" on app_public.sequence_rule as permissive for insert to app_admin with check ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins edit sequence rules" on app_public.sequence_rule as permissive for update to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "Admins remove sequence rules" on app_public.sequence_rule as permissive for delete to app_admin using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+create policy "BI reads its tenant's sequence rules" on app_public.sequence_rule as permissive for select to app_bi using ((tenant_id = ( SELECT app_private.bi_tenant_id() AS bi_tenant_id)));
+create policy "Staff read their tenant's sequence rules" on app_public.sequence_rule as permissive for select to app_admin, app_staff using ((tenant_id = ( SELECT app_public.current_tenant_id() AS current_tenant_id)));
+CREATE INDEX sequence_rule_first_idx ON app_public.sequence_rule USING btree (tenant_id, first_service_id);
+CREATE INDEX sequence_rule_resource_idx ON app_public.sequence_rule USING btree (tenant_id, resource_id);
+CREATE INDEX sequence_rule_second_idx ON app_public.sequence_rule USING btree (tenant_id, second_service_id);
+comment on table app_public.sequence_rule is 'After a booking of the first service, a resource needs gap_minutes before a booking of the second (same_day: the two never start on the same local day). Scope: one resource, every resource of a kind, or (both null) every resource.';
+comment on column app_public.sequence_rule.gap_minutes is 'Minutes from the end of the first appointment to the start of the second (1..10080); null when same_day.';
+comment on column app_public.sequence_rule.same_day is 'The two services never start on the same local day (the resource''s location zone) on one resource.';
+comment on column app_public.sequence_rule.both_directions is 'The gap also applies when the second service comes first.';
+comment on column app_public.sequence_rule.resource_id is 'Only this resource; null: every resource in scope.';
+comment on column app_public.sequence_rule.resource_kind is 'Only resources of this kind; null: every kind.';
+comment on column app_public.sequence_rule.enabled is 'Disabled rules are kept but not enforced.';
+comment on constraint sequence_rule_first_service_fkey on app_public.sequence_rule is '@fieldName firstService
+@foreignFieldName sequenceRulesAsFirst';
+comment on constraint sequence_rule_resource_fkey on app_public.sequence_rule is '@fieldName resource
+@foreignFieldName sequenceRules';
+comment on constraint sequence_rule_second_service_fkey on app_public.sequence_rule is '@fieldName secondService
+@foreignFieldName sequenceRulesAsSecond';
+comment on constraint sequence_rule_tenant_row_key on app_public.sequence_rule is '@behavior -single -update -delete';
+grant select, delete on table app_public.sequence_rule to app_admin;
+grant select on table app_public.sequence_rule to app_bi, app_staff;
+grant insert (name, first_service_id, second_service_id, gap_minutes, same_day, both_directions, resource_id, resource_kind, enabled), update (name, first_service_id, second_service_id, gap_minutes, same_day, both_directions, resource_id, resource_kind, enabled) on table app_public.sequence_rule to app_admin;
 
 create table app_public.series_conflict (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -553,10 +696,14 @@ create table app_public.service (
   created_at timestamp with time zone default now() not null,
   min_notice_minutes integer default 0 not null,
   max_advance_days integer default 90 not null,
-  slot_step_minutes integer default 15 not null
+  slot_step_minutes integer default 15 not null,
+  requires_approval boolean default false not null,
+  cancel_cutoff_minutes integer default 0 not null,
+  reschedule_cutoff_minutes integer default 0 not null
 );
 alter table app_public.service add constraint service_buffer_after_minutes_check CHECK (buffer_after_minutes >= 0);
 alter table app_public.service add constraint service_buffer_before_minutes_check CHECK (buffer_before_minutes >= 0);
+alter table app_public.service add constraint service_cancel_cutoff_minutes_check CHECK (cancel_cutoff_minutes >= 0 AND cancel_cutoff_minutes <= 43200);
 alter table app_public.service add constraint service_currency_check CHECK (currency ~ '^[A-Z]{3}$'::text);
 alter table app_public.service add constraint service_duration_minutes_check CHECK (duration_minutes > 0 AND duration_minutes <= (24 * 60));
 alter table app_public.service add constraint service_location_fkey FOREIGN KEY (tenant_id, location_id) REFERENCES app_public.location(tenant_id, id) ON DELETE CASCADE;
@@ -565,6 +712,7 @@ alter table app_public.service add constraint service_min_notice_minutes_check C
 alter table app_public.service add constraint service_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
 alter table app_public.service add constraint service_pkey PRIMARY KEY (id);
 alter table app_public.service add constraint service_price_cents_check CHECK (price_cents >= 0);
+alter table app_public.service add constraint service_reschedule_cutoff_minutes_check CHECK (reschedule_cutoff_minutes >= 0 AND reschedule_cutoff_minutes <= 43200);
 alter table app_public.service add constraint service_slot_step_minutes_check CHECK (slot_step_minutes >= 1 AND slot_step_minutes <= 1440);
 alter table app_public.service add constraint service_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES app_public.tenant(id) ON DELETE CASCADE;
 alter table app_public.service add constraint service_tenant_id_location_id_name_key UNIQUE (tenant_id, location_id, name);
@@ -585,13 +733,16 @@ comment on column app_public.service.price_cents is 'Price in the currency''s mi
 comment on column app_public.service.min_notice_minutes is 'Earliest start: now plus this many minutes.';
 comment on column app_public.service.max_advance_days is 'Latest start: now plus this many days.';
 comment on column app_public.service.slot_step_minutes is 'Offered start times are this many minutes apart, counted from local midnight at the location.';
+comment on column app_public.service.requires_approval is 'Customer bookings of this service wait for an approver (pending_approval); their time stays blocked.';
+comment on column app_public.service.cancel_cutoff_minutes is 'Customers cannot cancel later than this many minutes before the start (staff can).';
+comment on column app_public.service.reschedule_cutoff_minutes is 'Customers cannot reschedule later than this many minutes before the start (staff can).';
 comment on constraint service_location_fkey on app_public.service is '@fieldName location
 @foreignFieldName services';
 comment on constraint service_tenant_row_key on app_public.service is '@behavior -single -update -delete';
 grant select, delete on table app_public.service to app_admin;
 grant select on table app_public.service to app_anonymous, app_bi, app_customer, app_staff;
-grant insert (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes), update (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes) on table app_public.service to app_admin;
-grant select (tenant_id, id, location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency) on table app_public.service to app_anonymous, app_customer;
+grant insert (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes, requires_approval, cancel_cutoff_minutes, reschedule_cutoff_minutes), update (location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, active, min_notice_minutes, max_advance_days, slot_step_minutes, requires_approval, cancel_cutoff_minutes, reschedule_cutoff_minutes) on table app_public.service to app_admin;
+grant select (tenant_id, id, location_id, name, description, duration_minutes, buffer_before_minutes, buffer_after_minutes, price_cents, currency, min_notice_minutes, max_advance_days, slot_step_minutes, requires_approval, cancel_cutoff_minutes, reschedule_cutoff_minutes) on table app_public.service to app_anonymous, app_customer;
 
 create table app_public.service_requirement (
   tenant_id uuid default app_public.current_tenant_id() not null,
@@ -635,8 +786,10 @@ create table app_public.tenant (
   created_at timestamp with time zone default now() not null,
   max_search_days integer default 62 not null,
   hold_ttl_seconds integer default 300 not null,
-  series_horizon_days integer default 180 not null
+  series_horizon_days integer default 180 not null,
+  approval_timeout_minutes integer default 2880 not null
 );
+alter table app_public.tenant add constraint tenant_approval_timeout_minutes_check CHECK (approval_timeout_minutes >= 5 AND approval_timeout_minutes <= 43200);
 alter table app_public.tenant add constraint tenant_hold_ttl_seconds_check CHECK (hold_ttl_seconds >= 30 AND hold_ttl_seconds <= 1800);
 alter table app_public.tenant add constraint tenant_max_search_days_check CHECK (max_search_days >= 1 AND max_search_days <= 366);
 alter table app_public.tenant add constraint tenant_name_check CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200);
@@ -653,8 +806,9 @@ comment on column app_public.tenant.slug is 'URL-safe name; anonymous visitors a
 comment on column app_public.tenant.max_search_days is 'Longest availability window one search may ask for, in days (default 62).';
 comment on column app_public.tenant.hold_ttl_seconds is 'Default lifetime of a tentative hold, in seconds (30..1800, default 300); requests may ask for less.';
 comment on column app_public.tenant.series_horizon_days is 'How far ahead recurring series are booked (materialised), in days (default 180).';
+comment on column app_public.tenant.approval_timeout_minutes is 'A booking still pending approval this many minutes after it was requested is declined automatically (default 48 h).';
 grant select on table app_public.tenant to app_admin, app_anonymous, app_bi, app_customer, app_staff;
-grant update (name, max_search_days, hold_ttl_seconds, series_horizon_days) on table app_public.tenant to app_admin;
+grant update (name, max_search_days, hold_ttl_seconds, series_horizon_days, approval_timeout_minutes) on table app_public.tenant to app_admin;
 
 create table app_hidden.time_zone_name (
   name text not null
@@ -784,6 +938,12 @@ begin
     from generate_series((lower(window_) at time zone zone)::date::timestamp, (upper(window_) at time zone zone)::date::timestamp, interval '1 day') day
     cross join generate_series(0, (1439 / svc.slot_step_minutes)) k
   ),
+  blocks as (
+    -- The business rules, as the multi-resource search reads them.
+    select (k->>'resourceId')::uuid as resource_id, k->>'applies' as applies,
+           tstzrange(to_timestamp((k->>'from')::bigint / 1000.0), to_timestamp((k->>'to')::bigint / 1000.0), '[)') as during
+    from jsonb_array_elements(app_private.search_rule_blocks(svc.id, array(select resource_id from candidates), window_, false)) k
+  ),
   fits as (
     select s.start_at, c.resource_id, c.weight, c.name
     from starts s
@@ -792,6 +952,10 @@ begin
       and f.free @> tstzrange(s.start_at - make_interval(mins => svc.buffer_before_minutes + c.rb),
                               s.start_at + make_interval(mins => svc.duration_minutes + svc.buffer_after_minutes + c.ra), '[)')
     where s.start_at <@ window_
+      and not exists (select 1 from blocks k
+                      where (k.resource_id is null or k.resource_id = c.resource_id)
+                        and ((k.applies = 'start' and k.during @> s.start_at)
+                          or (k.applies = 'appointment' and k.during && tstzrange(s.start_at, s.start_at + make_interval(mins => svc.duration_minutes), '[)'))))
   )
   select distinct on (fits.start_at) fits.start_at, fits.start_at + make_interval(mins => svc.duration_minutes), fits.resource_id
   from fits
@@ -1126,14 +1290,15 @@ begin
     'displayTimeZone', coalesce(display_time_zone, zone),
     'requirements', requirements,
     'free', free,
-    'layers', layers);
+    'layers', layers,
+    'blocks', app_private.search_rule_blocks(svc.id, candidate_ids, tstzrange(start_at, start_at, '[]'), true));
 end;
 $function$;
 comment on function app_hidden.slot_explain_context(service_id uuid, start_at timestamp with time zone, display_time_zone text) is 'What explainAvailability needs for one start time: the search context plus each candidate''s availability layers.';
 revoke execute on function app_hidden.slot_explain_context(service_id uuid, start_at timestamp with time zone, display_time_zone text) from public;
 grant execute on function app_hidden.slot_explain_context(service_id uuid, start_at timestamp with time zone, display_time_zone text) to app_admin, app_anonymous, app_customer, app_staff;
 
-CREATE OR REPLACE FUNCTION app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text DEFAULT NULL::text, location_id uuid DEFAULT NULL::uuid)
+CREATE OR REPLACE FUNCTION app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text DEFAULT NULL::text, location_id uuid DEFAULT NULL::uuid, detailed boolean DEFAULT false)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
@@ -1187,12 +1352,32 @@ begin
     'locationTimeZone', zone,
     'displayTimeZone', coalesce(display_time_zone, zone),
     'requirements', requirements,
-    'free', free);
+    'free', free,
+    'blocks', app_private.search_rule_blocks(svc.id, candidate_ids, search_window, detailed));
 end;
 $function$;
-comment on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid) is 'Everything the availableSlots engine needs for one search, as JSON, in one call. Raises WINUB, WINLG, SVCUK, TZINV, NOCND, or 22000 for a reversed window.';
-revoke execute on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid) from public;
-grant execute on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid) to app_admin, app_anonymous, app_customer, app_staff;
+comment on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid, detailed boolean) is 'Everything the availableSlots engine needs for one search, as JSON, in one call (free time and business-rule blocks). Raises WINUB, WINLG, SVCUK, TZINV, NOCND, or 22000 for a reversed window.';
+revoke execute on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid, detailed boolean) from public;
+grant execute on function app_hidden.slot_search_context(service_id uuid, search_from timestamp with time zone, search_to timestamp with time zone, display_time_zone text, location_id uuid, detailed boolean) to app_admin, app_anonymous, app_customer, app_staff;
+
+CREATE OR REPLACE FUNCTION app_hidden.valid_opening_hours(hours jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select jsonb_typeof(hours) = 'array' and not exists (
+    select 1 from jsonb_array_elements(hours) h
+    where jsonb_typeof(h) <> 'object'
+       or not (h ? 'weekday' and h ? 'opens' and h ? 'closes')
+       or jsonb_typeof(h->'weekday') <> 'number' or (h->>'weekday') !~ '^[1-7]$'
+       or (h->>'opens') !~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'
+       or (h->>'closes') !~ '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$'
+       or (h->>'closes') <= (h->>'opens'));
+$function$;
+comment on function app_hidden.valid_opening_hours(hours jsonb) is 'Opening hours are [{"weekday":1-7,"opens":"HH:MM","closes":"HH:MM" later than opens, 24:00 allowed}].';
+revoke execute on function app_hidden.valid_opening_hours(hours jsonb) from public;
+grant execute on function app_hidden.valid_opening_hours(hours jsonb) to app_admin, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.allocation_busy(tenant uuid, booking uuid, resource uuid)
  RETURNS tstzrange
@@ -1260,6 +1445,85 @@ end;
 $function$;
 comment on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) is 'NOTOF outside the notice window or off the step grid; SLTKN when a resource is not free for its buffered busy range (one free_intervals call).';
 revoke execute on function app_private.assert_bookable(svc app_public.service, starts_at timestamp with time zone, resources jsonb) from public;
+
+CREATE OR REPLACE FUNCTION app_private.assert_resources_fill(svc app_public.service, resources jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+declare
+  ids uuid[] := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
+begin
+  if cardinality(ids) = 0 or cardinality(ids) <> (select count(distinct i) from unnest(ids) i) then
+    raise exception 'A booking needs distinct resources' using errcode = 'NOTOF', detail = 'resources';
+  end if;
+  if exists (
+    select 1 from jsonb_array_elements(resources) x
+    where not exists (select 1 from app_public.service_requirement q
+                      cross join lateral app_public.requirement_candidates(q.id) c
+                      where q.tenant_id = svc.tenant_id and q.service_id = svc.id and q.id = (x->>'requirementId')::uuid
+                        and c.resource_id = (x->>'resourceId')::uuid)) then
+    raise exception 'A resource does not match the requirement it is booked for' using errcode = 'NOTOF', detail = 'resources';
+  end if;
+  if exists (select 1 from app_public.service_requirement q
+             where q.tenant_id = svc.tenant_id and q.service_id = svc.id and q.required
+               and q.quantity > (select count(*) from jsonb_array_elements(resources) x where (x->>'requirementId')::uuid = q.id)) then
+    raise exception 'Not every required resource of "%" is booked', svc.name using errcode = 'NOTOF', detail = 'resources';
+  end if;
+end;
+$function$;
+comment on function app_private.assert_resources_fill(svc app_public.service, resources jsonb) is 'NOTOF unless the resources are distinct candidates filling every required requirement of the service.';
+revoke execute on function app_private.assert_resources_fill(svc app_public.service, resources jsonb) from public;
+
+CREATE OR REPLACE FUNCTION app_private.assert_rules(b app_public.booking, resource_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  svc app_public.service;
+  hit record;
+  appointment tstzrange := tstzrange(b.starts_at, b.ends_at, '[)');
+begin
+  select s.* into svc from app_public.service s where s.tenant_id = b.tenant_id and s.id = b.service_id;
+  -- Most bookings meet no rule at all: two index probes decide that without evaluating any.
+  if resource_id is not null and not exists (
+       select 1 from app_public.sequence_rule q where q.tenant_id = b.tenant_id and q.enabled and svc.id in (q.first_service_id, q.second_service_id))
+     and not exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind = 'resource_bookings') then
+    return;
+  end if;
+  if resource_id is null and not exists (
+       select 1 from app_public.location l where l.tenant_id = b.tenant_id and l.id = svc.location_id and jsonb_array_length(l.opening_hours) > 0)
+     and not exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind in ('customer_bookings', 'concurrent_bookings')) then
+    return;
+  end if;
+  select x.* into hit
+  from app_private.rule_blocks(svc, case when resource_id is null then '{}'::uuid[] else array[resource_id] end,
+                               b.customer_id, tstzrange(b.starts_at, b.starts_at, '[]'), b.id, resource_id is null, true) x
+  where x.resource_id is not distinct from resource_id
+    and ((x.applies = 'start' and x.during @> b.starts_at) or (x.applies = 'appointment' and x.during && appointment))
+  order by x.code desc, x.rule_name
+  limit 1;
+  if not found then
+    return;
+  end if;
+  if hit.code = 'RLHRS' then
+    raise exception 'The appointment % – % is outside the opening hours of the location', b.starts_at, b.ends_at
+      using errcode = 'RLHRS', hint = 'Pick a time inside the opening hours, or add a location-wide "open" override.';
+  elsif hit.code = 'RLGAP' then
+    raise exception 'Rule "%" keeps % – % clear on this resource', hit.rule_name, lower(hit.during), upper(hit.during)
+      using errcode = 'RLGAP', detail = hit.rule_id::text;
+  else
+    raise exception 'Limit "%" is reached for % – %', hit.rule_name, lower(hit.during), upper(hit.during)
+      using errcode = 'RLLIM', detail = hit.rule_id::text;
+  end if;
+end;
+$function$;
+comment on function app_private.assert_rules(b app_public.booking, resource_id uuid) is 'RLGAP, RLLIM or RLHRS when a booking breaks a rule on a resource (or, with null, as a whole); the rule id is the DETAIL.';
+revoke execute on function app_private.assert_rules(b app_public.booking, resource_id uuid) from public;
 
 CREATE OR REPLACE FUNCTION app_private.assert_search_window(during tstzrange)
  RETURNS void
@@ -1378,7 +1642,7 @@ revoke execute on function app_private.bi_tenant_id() from public;
 grant execute on function app_private.bi_tenant_id() to app_bi;
 
 CREATE OR REPLACE FUNCTION app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean)
- RETURNS TABLE(booking_id uuid, replayed boolean)
+ RETURNS TABLE(booking_id uuid, replayed boolean, status app_public.booking_status)
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
@@ -1394,7 +1658,7 @@ declare
   new_booking uuid;
   ids uuid[];
   hold_expiry timestamptz;
-  required_count integer;
+  new_status app_public.booking_status;
 begin
   if tenant is null then
     raise exception 'No tenant for this request' using errcode = '42501';
@@ -1404,9 +1668,9 @@ begin
   end if;
   if idempotency_key is not null then
     perform pg_advisory_xact_lock(hashtextextended(tenant::text || ':idempotency:' || idempotency_key, 0));
-    select b.id into existing from app_public.booking b where b.tenant_id = tenant and b.idempotency_key = book.idempotency_key;
+    select b.id, b.status into existing, new_status from app_public.booking b where b.tenant_id = tenant and b.idempotency_key = book.idempotency_key;
     if found then
-      return query select existing, true;
+      return query select existing, true, new_status;
       return;
     end if;
   end if;
@@ -1415,24 +1679,7 @@ begin
     raise exception 'No bookable service % in this tenant', service_id using errcode = 'SVCUK';
   end if;
   ids := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
-  if cardinality(ids) = 0 or cardinality(ids) <> (select count(distinct i) from unnest(ids) i) then
-    raise exception 'A booking needs distinct resources' using errcode = 'NOTOF', detail = 'resources';
-  end if;
-  -- Every resource must be a candidate of the requirement it fills, and every required requirement filled.
-  if exists (
-    select 1 from jsonb_array_elements(resources) x
-    where not exists (select 1 from app_public.service_requirement q
-                      cross join lateral app_public.requirement_candidates(q.id) c
-                      where q.tenant_id = tenant and q.service_id = svc.id and q.id = (x->>'requirementId')::uuid
-                        and c.resource_id = (x->>'resourceId')::uuid)) then
-    raise exception 'A resource does not match the requirement it is booked for' using errcode = 'NOTOF', detail = 'resources';
-  end if;
-  select count(*) into required_count from app_public.service_requirement q
-  where q.tenant_id = tenant and q.service_id = svc.id and q.required
-    and q.quantity > (select count(*) from jsonb_array_elements(resources) x where (x->>'requirementId')::uuid = q.id);
-  if required_count > 0 then
-    raise exception 'Not every required resource of "%" is booked', svc.name using errcode = 'NOTOF', detail = 'resources';
-  end if;
+  perform app_private.assert_resources_fill(svc, resources);
   perform app_private.lock_resources(tenant, ids);
   if postgres_hold and hold_token is not null then
     select min(h.expires_at) into hold_expiry from app_private.hold h where h.tenant_id = tenant and h.token = hold_token;
@@ -1472,23 +1719,28 @@ begin
     returning id into customer_id;
   end if;
 
+  -- Staff are approvers: what they book is confirmed. Customers wait when the service or a resource asks for approval.
+  new_status := case when not staff and (svc.requires_approval or exists (
+                  select 1 from app_public.resource r where r.tenant_id = tenant and r.id = any(ids) and r.requires_approval))
+                then 'pending_approval' else 'confirmed' end;
   insert into app_public.booking (tenant_id, service_id, customer_id, status, starts_at, display_time_zone, idempotency_key, created_by, notes)
-  values (tenant, svc.id, customer_id, 'confirmed', starts_at, display_time_zone, idempotency_key,
+  values (tenant, svc.id, customer_id, new_status, starts_at, display_time_zone, idempotency_key,
           (select u.id from app_public.app_user u where u.id = app_public.current_user_id()), notes)
   returning id into new_booking;
   insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
   select tenant, new_booking, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
-  perform app_private.enqueue_job('booking__confirmed', json_build_object('tenantId', tenant, 'bookingId', new_booking));
+  perform app_private.enqueue_job(case new_status when 'confirmed' then 'booking__confirmed' else 'booking__requested' end,
+                                  json_build_object('tenantId', tenant, 'bookingId', new_booking));
   if postgres_hold and hold_token is not null then
     delete from app_private.hold h where h.tenant_id = tenant and h.token = hold_token;
   end if;
-  return query select new_booking, false;
+  return query select new_booking, false, new_status;
 exception
   when exclusion_violation then
     raise exception 'The time was taken by another booking' using errcode = 'SLTKN';
 end;
 $function$;
-comment on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) is 'The one booking transaction: idempotency, resource locks, hold, validation, customer, booking, allocations, job. SLTKN/HLDEX/NOTOF on failure.';
+comment on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) is 'The one booking transaction: idempotency, resource locks, hold, validation, customer, booking (pending_approval when a customer books something that needs approval), allocations, job. SLTKN/HLDEX/NOTOF, or RLGAP/RLLIM/RLHRS from the rule triggers.';
 revoke execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) from public;
 grant execute on function app_private.book(service_id uuid, starts_at timestamp with time zone, resources jsonb, customer jsonb, idempotency_key text, notes text, display_time_zone text, hold_token uuid, postgres_hold boolean) to app_admin, app_anonymous, app_customer, app_staff;
 
@@ -1596,14 +1848,20 @@ AS $function$
 #variable_conflict use_variable
 declare
   tenant uuid := app_public.current_tenant_id();
+  staff boolean := current_setting('role', true) in ('app_staff', 'app_admin');
   b app_public.booking;
+  cutoff integer;
 begin
   select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
-  if not found or not (current_setting('role', true) in ('app_staff', 'app_admin')
-                       or exists (select 1 from app_public.customer c where c.tenant_id = tenant and c.id = b.customer_id and c.user_id = app_public.current_user_id())) then
+  if not found or not (staff or exists (select 1 from app_public.customer c where c.tenant_id = tenant and c.id = b.customer_id and c.user_id = app_public.current_user_id())) then
     raise exception 'No booking % that you may change', booking_id using errcode = 'BKGUK';
   end if;
   if b.status in ('pending_approval', 'confirmed') then
+    select s.cancel_cutoff_minutes into cutoff from app_public.service s where s.tenant_id = tenant and s.id = b.service_id;
+    if not staff and b.starts_at - make_interval(mins => cutoff) < now() then
+      raise exception 'Bookings of this service can be cancelled until % minutes before the start', cutoff
+        using errcode = 'RLCUT', hint = 'Contact the location; staff can still cancel it.';
+    end if;
     update app_public.booking x set status = 'cancelled', notes = concat_ws(E'\n', x.notes, 'Cancelled: ' || reason)
     where x.tenant_id = tenant and x.id = booking_id;
     perform app_private.enqueue_job('booking__cancelled', json_build_object('tenantId', tenant, 'bookingId', booking_id));
@@ -1611,7 +1869,7 @@ begin
   return booking_id;
 end;
 $function$;
-comment on function app_private.cancel_booking(booking_id uuid, reason text) is 'Cancels a booking (staff, or the customer who owns it); frees its resources. BKGUK if not visible.';
+comment on function app_private.cancel_booking(booking_id uuid, reason text) is 'Cancels a booking (staff, or the customer who owns it until the service''s cancellation cut-off: RLCUT); frees its resources. BKGUK if not visible.';
 revoke execute on function app_private.cancel_booking(booking_id uuid, reason text) from public;
 grant execute on function app_private.cancel_booking(booking_id uuid, reason text) to app_admin, app_customer, app_staff;
 
@@ -1649,6 +1907,46 @@ comment on function app_private.cancel_series_from(series_id uuid, from_start ti
 revoke execute on function app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone) from public;
 grant execute on function app_private.cancel_series_from(series_id uuid, from_start timestamp with time zone) to app_admin, app_staff;
 
+CREATE OR REPLACE FUNCTION app_private.decide_booking(booking_id uuid, approve boolean, note text)
+ RETURNS app_public.booking
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  tenant uuid := app_public.current_tenant_id();
+  b app_public.booking;
+  ids uuid[];
+  owner_ok boolean;
+begin
+  select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id;
+  ids := array(select a.resource_id from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = booking_id);
+  owner_ok := exists (select 1 from app_public.resource r where r.tenant_id = tenant and r.id = any(ids)
+                      and r.owner_user_id is not null and r.owner_user_id = app_public.current_user_id());
+  if b.id is null or not (current_setting('role', true) in ('app_staff', 'app_admin') or owner_ok) then
+    raise exception 'No booking % that you may approve', booking_id using errcode = 'BKGUK';
+  end if;
+  perform app_private.lock_resources(tenant, ids);
+  select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
+  if b.status <> 'pending_approval' then
+    raise exception 'Booking % is %, not pending approval', booking_id, b.status using errcode = 'BKGNP';
+  end if;
+  update app_public.booking x
+  set status = case when approve then 'confirmed' else 'declined' end::app_public.booking_status,
+      decided_by = (select u.id from app_public.app_user u where u.id = app_public.current_user_id()),
+      decided_at = now(), decision_note = note
+  where x.tenant_id = tenant and x.id = booking_id
+  returning * into b;
+  perform app_private.enqueue_job(case when approve then 'booking__confirmed' else 'booking__declined' end,
+                                  json_build_object('tenantId', tenant, 'bookingId', booking_id));
+  return b;
+end;
+$function$;
+comment on function app_private.decide_booking(booking_id uuid, approve boolean, note text) is 'Approves or declines a pending booking (staff, admins, or an owner of one of its resources). BKGUK if not yours to decide, BKGNP if not pending.';
+revoke execute on function app_private.decide_booking(booking_id uuid, approve boolean, note text) from public;
+grant execute on function app_private.decide_booking(booking_id uuid, approve boolean, note text) to app_admin, app_customer, app_staff;
+
 CREATE OR REPLACE FUNCTION app_private.enqueue_job(task text, payload json DEFAULT '{}'::json, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, job_key text DEFAULT NULL::text)
  RETURNS void
  LANGUAGE plpgsql
@@ -1661,6 +1959,34 @@ end;
 $function$;
 comment on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) is 'Queues a graphile-worker job in the caller''s transaction: it runs once after commit, never after rollback.';
 revoke execute on function app_private.enqueue_job(task text, payload json, run_at timestamp with time zone, job_key text) from public;
+
+CREATE OR REPLACE FUNCTION app_private.expire_approvals()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+declare
+  expired record;
+  n integer := 0;
+begin
+  for expired in
+    select b.tenant_id, b.id from app_public.booking b
+    where b.status = 'pending_approval' and b.approval_expires_at <= now()
+    order by b.approval_expires_at
+    for update skip locked
+  loop
+    update app_public.booking x set status = 'declined', decided_at = now(),
+      decision_note = 'No decision before ' || to_char(x.approval_expires_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"')
+    where x.tenant_id = expired.tenant_id and x.id = expired.id;
+    perform app_private.enqueue_job('booking__declined', json_build_object('tenantId', expired.tenant_id, 'bookingId', expired.id));
+    n := n + 1;
+  end loop;
+  return n;
+end;
+$function$;
+comment on function app_private.expire_approvals() is 'Declines bookings still pending approval past approval_expires_at (all tenants; owner-only, run by the worker).';
+revoke execute on function app_private.expire_approvals() from public;
 
 CREATE OR REPLACE FUNCTION app_private.free_intervals(resource_ids uuid[], search_window tstzrange)
  RETURNS TABLE(resource_id uuid, free tstzrange)
@@ -1834,6 +2160,46 @@ comment on function app_private.live_holds(resource_ids uuid[], search_window ts
 revoke execute on function app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid) from public;
 grant execute on function app_private.live_holds(resource_ids uuid[], search_window tstzrange, except_token uuid) to app_admin, app_anonymous, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_private.location_open_hours(tenant uuid, location_id uuid, search_window tstzrange)
+ RETURNS tstzmultirange
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+  select case when jsonb_array_length(l.opening_hours) = 0 then tstzmultirange(search_window)
+    else coalesce((
+      select range_agg(tstzrange(s.opens, greatest(s.opens, s.closes), '[)'))
+      from generate_series(((lower(search_window) at time zone l.time_zone)::date - 1)::timestamp,
+                           ((upper(search_window) at time zone l.time_zone)::date)::timestamp, interval '1 day') d
+      cross join jsonb_array_elements(l.opening_hours) h
+      cross join lateral (select app_public.to_utc(d::date + (h->>'opens')::time, l.time_zone) as opens,
+                                 app_public.to_utc(d::date + (h->>'closes')::time, l.time_zone) as closes) s
+      where extract(isodow from d) = (h->>'weekday')::int), '{}'::tstzmultirange)
+      + coalesce((select range_agg(o.during) from app_public.availability_override o
+                  where o.tenant_id = l.tenant_id and o.location_id = l.id and o.kind = 'open' and o.during && search_window), '{}'::tstzmultirange)
+    end
+  from app_public.location l
+  where l.tenant_id = tenant and l.id = location_id;
+$function$;
+comment on function app_private.location_open_hours(tenant uuid, location_id uuid, search_window tstzrange) is 'When a location is open in a window: weekly opening hours plus location-wide open overrides (the whole window without hours).';
+revoke execute on function app_private.location_open_hours(tenant uuid, location_id uuid, search_window tstzrange) from public;
+
+CREATE OR REPLACE FUNCTION app_private.lock_booking_level(b app_public.booking)
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  if exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind = 'customer_bookings') then
+    perform pg_advisory_xact_lock(hashtextextended(b.tenant_id::text || ':customer:' || b.customer_id::text, 0));
+  end if;
+  if exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind = 'concurrent_bookings' and l.service_id = b.service_id) then
+    perform pg_advisory_xact_lock(hashtextextended(b.tenant_id::text || ':service:' || b.service_id::text, 0));
+  end if;
+end;
+$function$;
+revoke execute on function app_private.lock_booking_level(b app_public.booking) from public;
+
 CREATE OR REPLACE FUNCTION app_private.lock_resources(tenant uuid, resource_ids uuid[])
  RETURNS void
  LANGUAGE sql
@@ -1879,7 +2245,7 @@ begin
         (instance->>'nominalLocal')::timestamp, s.resources, s.created_by);
       booked := booked || jsonb_build_object('bookingId', booking, 'start', instance->>'start', 'nominalLocal', instance->>'nominalLocal');
     exception
-      when sqlstate 'SLTKN' or sqlstate 'NOTOF' or exclusion_violation then
+      when sqlstate 'SLTKN' or sqlstate 'NOTOF' or sqlstate 'RLGAP' or sqlstate 'RLLIM' or sqlstate 'RLHRS' or exclusion_violation then
         if not skip_conflicts then
           raise exception 'Instance % (%) of the series cannot be booked: %', instance->>'nominalLocal', s.time_zone, sqlerrm
             using errcode = 'SLTKN', detail = instance->>'start';
@@ -1929,24 +2295,35 @@ AS $function$
 #variable_conflict use_variable
 declare
   tenant uuid := app_public.current_tenant_id();
+  staff boolean := current_setting('role', true) in ('app_staff', 'app_admin');
   b app_public.booking;
   svc app_public.service;
   old_ids uuid[];
   new_ids uuid[] := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
 begin
-  if current_setting('role', true) not in ('app_staff', 'app_admin') then
-    raise exception 'Only staff reschedule bookings' using errcode = '42501';
-  end if;
   select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
-  if not found or b.status not in ('pending_approval', 'confirmed') then
-    raise exception 'No active booking % in this tenant', booking_id using errcode = 'BKGUK';
+  if not found or b.status not in ('pending_approval', 'confirmed')
+     or not (staff or (current_setting('role', true) = 'app_customer' and exists (
+               select 1 from app_public.customer c where c.tenant_id = tenant and c.id = b.customer_id and c.user_id = app_public.current_user_id()))) then
+    raise exception 'No active booking % that you may change', booking_id using errcode = 'BKGUK';
   end if;
   select * into svc from app_public.service s where s.tenant_id = tenant and s.id = b.service_id;
+  if not staff and b.starts_at - make_interval(mins => svc.reschedule_cutoff_minutes) < now() then
+    raise exception 'Bookings of this service can be rescheduled until % minutes before the start', svc.reschedule_cutoff_minutes
+      using errcode = 'RLCUT', hint = 'Contact the location; staff can still move it.';
+  end if;
+  perform app_private.assert_resources_fill(svc, resources);
   old_ids := array(select a.resource_id from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id);
   perform app_private.lock_resources(tenant, old_ids || new_ids);
   delete from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id;
   perform app_private.assert_bookable(svc, starts_at, resources);
-  update app_public.booking x set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.starts_at + make_interval(mins => svc.duration_minutes)
+  -- A customer's move of something that needs approval needs it again (the approver agreed to a time
+  -- and resources, not to any).
+  update app_public.booking x set starts_at = reschedule_booking.starts_at, ends_at = reschedule_booking.starts_at + make_interval(mins => svc.duration_minutes),
+    status = case when not staff and (svc.requires_approval or exists (
+               select 1 from app_public.resource r where r.tenant_id = tenant and r.id = any(new_ids) and r.requires_approval))
+             then 'pending_approval' else x.status end,
+    approval_expires_at = case when not staff and x.status <> 'pending_approval' then null else x.approval_expires_at end
   where x.tenant_id = tenant and x.id = b.id;
   insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
   select tenant, b.id, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
@@ -1957,9 +2334,9 @@ exception
     raise exception 'The new time was taken by another booking' using errcode = 'SLTKN';
 end;
 $function$;
-comment on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) is 'Moves a booking to a new start and resources in one transaction; SLTKN/NOTOF leave it unchanged.';
+comment on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) is 'Moves a booking to a new start and resources in one transaction (staff, or its customer until the reschedule cut-off: RLCUT); SLTKN/NOTOF/RLGAP/RLLIM/RLHRS leave it unchanged.';
 revoke execute on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) from public;
-grant execute on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) to app_admin, app_staff;
+grant execute on function app_private.reschedule_booking(booking_id uuid, starts_at timestamp with time zone, resources jsonb) to app_admin, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.resource_time_zone(tenant uuid, resource uuid)
  RETURNS text
@@ -1974,6 +2351,184 @@ AS $function$
 $function$;
 comment on function app_private.resource_time_zone(tenant uuid, resource uuid) is 'A resource''s own zone, else its location''s (used by triggers).';
 revoke execute on function app_private.resource_time_zone(tenant uuid, resource uuid) from public;
+
+CREATE OR REPLACE FUNCTION app_private.rule_blocks(svc app_public.service, resource_ids uuid[], customer uuid, search_window tstzrange, exclude_booking uuid, booking_level boolean, detailed boolean)
+ RETURNS TABLE(resource_id uuid, applies text, during tstzrange, code text, rule_id uuid, rule_name text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_column
+declare
+  zone text;
+  -- Appointments starting in the window reach this far; gaps and periods reach further (per row).
+  reach tstzrange := tstzrange(lower(search_window) - interval '1 day',
+                               upper(search_window) + make_interval(mins => svc.duration_minutes) + interval '1 day', '[)');
+  month_reach tstzrange := tstzrange(lower(search_window) - interval '32 days', upper(search_window) + interval '32 days', '[)');
+begin
+  select l.time_zone into zone from app_public.location l where l.tenant_id = svc.tenant_id and l.id = svc.location_id;
+  return query
+  with scoped as (
+    select q.id, q.name, q.first_service_id, q.second_service_id, q.gap_minutes, q.same_day, q.both_directions,
+           r.id as resource_id, rl.time_zone as zone
+    from app_public.sequence_rule q
+    join app_public.resource r on r.tenant_id = q.tenant_id and r.id = any(resource_ids)
+      and (q.resource_id is null or q.resource_id = r.id) and (q.resource_kind is null or q.resource_kind = r.kind)
+    join app_public.location rl on rl.tenant_id = r.tenant_id and rl.id = r.location_id
+    where q.tenant_id = svc.tenant_id and q.enabled and svc.id in (q.first_service_id, q.second_service_id)
+  ),
+  -- How bookings of the other service restrict this one: 'after' (this one follows them by the gap),
+  -- 'before' (this one ends the gap before they start), 'day' (not on their local day).
+  directions as (
+    select id, name, resource_id, zone, first_service_id as other, 'after' as mode, gap_minutes from scoped where second_service_id = svc.id and not same_day
+    union select id, name, resource_id, zone, second_service_id, 'before', gap_minutes from scoped where first_service_id = svc.id and not same_day
+    union select id, name, resource_id, zone, second_service_id, 'after', gap_minutes from scoped where first_service_id = svc.id and both_directions and not same_day
+    union select id, name, resource_id, zone, first_service_id, 'before', gap_minutes from scoped where second_service_id = svc.id and both_directions and not same_day
+    union select id, name, resource_id, zone, first_service_id, 'day', null from scoped where second_service_id = svc.id and same_day
+    union select id, name, resource_id, zone, second_service_id, 'day', null from scoped where first_service_id = svc.id and same_day
+  ),
+  merged as (
+    select case when detailed or count(*) = 1 then (array_agg(d.id))[1] end as id,
+           case when detailed or count(*) = 1 then (array_agg(d.name))[1] else 'Sequence rules' end as name,
+           d.resource_id, d.zone, d.other, d.mode, max(d.gap_minutes) as gap_minutes
+    from directions d
+    group by d.resource_id, d.zone, d.other, d.mode, case when detailed then d.id end
+  ),
+  -- Each resource's bookings of the services the rules name, read once.
+  others as materialized (
+    select a.resource_id, a.service_id, a.starts_at, a.ends_at
+    from app_public.booking_allocation a
+    where a.tenant_id = svc.tenant_id and a.active
+      and a.resource_id in (select m.resource_id from merged m)
+      and a.busy && tstzrange(lower(reach) - make_interval(mins => coalesce((select max(m.gap_minutes) from merged m), 0)),
+                              upper(reach) + make_interval(mins => coalesce((select max(m.gap_minutes) from merged m), 0)), '[)')
+      and a.service_id in (select m.other from merged m)
+      and a.booking_id is distinct from exclude_booking
+  ),
+  gaps as (
+    select m.resource_id, case m.mode when 'day' then 'start' else 'appointment' end as applies,
+           case m.mode
+             when 'after' then tstzrange(o.ends_at, o.ends_at + make_interval(mins => m.gap_minutes), '[)')
+             when 'before' then tstzrange(o.starts_at - make_interval(mins => m.gap_minutes), o.starts_at, '[)')
+             else tstzrange(app_public.to_utc((o.starts_at at time zone m.zone)::date::timestamp, m.zone),
+                            app_public.to_utc(((o.starts_at at time zone m.zone)::date + 1)::timestamp, m.zone), '[)')
+           end as during,
+           'RLGAP' as code, m.id as rule_id, m.name as rule_name
+    from merged m
+    join others o on o.resource_id = m.resource_id and o.service_id = m.other
+  ),
+  -- Materialised: the limits in scope of each resource first, then one count per such pair.
+  resource_limits as materialized (
+    select l.id, l.name, l.period, l.max_bookings, r.id as resource_id, rl.time_zone as zone,
+           case l.period when 'day' then interval '1 day' else interval '7 days' end as length
+    from app_public.booking_limit l
+    join app_public.resource r on r.tenant_id = l.tenant_id and r.id = any(resource_ids)
+      and (l.resource_id is null or l.resource_id = r.id) and (l.resource_kind is null or l.resource_kind = r.kind)
+    join app_public.location rl on rl.tenant_id = r.tenant_id and rl.id = r.location_id
+    where l.tenant_id = svc.tenant_id and l.enabled and l.kind = 'resource_bookings'
+  ),
+  resource_full as (
+    select rl.resource_id, 'start' as applies,
+           tstzrange(app_public.to_utc(c.p, rl.zone), app_public.to_utc(c.p + rl.length, rl.zone), '[)') as during,
+           'RLLIM' as code, rl.id as rule_id, rl.name as rule_name
+    from resource_limits rl
+    cross join lateral (
+      select date_trunc(rl.period::text, a.starts_at at time zone rl.zone) as p, count(*) as n
+      from app_public.booking_allocation a
+      where a.tenant_id = svc.tenant_id and a.resource_id = rl.resource_id and a.active
+        and a.busy && tstzrange(lower(reach) - rl.length, upper(reach) + rl.length, '[)')
+        and a.starts_at <@ tstzrange(lower(reach) - rl.length, upper(reach) + rl.length, '[)')
+        and a.booking_id is distinct from exclude_booking
+      group by 1
+    ) c
+    where c.n >= rl.max_bookings
+  ),
+  closed as (
+    select null::uuid as resource_id, 'appointment' as applies, shut as during, 'RLHRS' as code, null::uuid as rule_id,
+           'Opening hours of ' || l.name as rule_name
+    from app_public.location l
+    cross join lateral unnest(tstzmultirange(reach) - app_private.location_open_hours(l.tenant_id, l.id, reach)) shut
+    where booking_level and l.tenant_id = svc.tenant_id and l.id = svc.location_id and jsonb_array_length(l.opening_hours) > 0
+  ),
+  customer_full as (
+    select null::uuid as resource_id, 'start' as applies,
+           tstzrange(app_public.to_utc(c.p, zone),
+                     app_public.to_utc(c.p + case l.period when 'day' then interval '1 day' when 'week' then interval '7 days' else interval '1 month' end, zone), '[)') as during,
+           'RLLIM' as code, l.id as rule_id, l.name as rule_name
+    from app_public.booking_limit l
+    cross join lateral (
+      select date_trunc(l.period::text, b.starts_at at time zone zone) as p, count(*) as n
+      from app_public.booking b
+      where b.tenant_id = svc.tenant_id and b.customer_id = customer and b.status in ('pending_approval', 'confirmed')
+        and (l.service_id is null or b.service_id = l.service_id)
+        and b.starts_at <@ month_reach and b.id is distinct from exclude_booking
+      group by 1
+    ) c
+    where booking_level and customer is not null and l.tenant_id = svc.tenant_id and l.enabled and l.kind = 'customer_bookings'
+      and (l.service_id is null or l.service_id = svc.id) and c.n >= l.max_bookings
+  ),
+  concurrent as (
+    select null::uuid as resource_id, 'appointment' as applies, x.during, 'RLLIM' as code, l.id as rule_id, l.name as rule_name
+    from app_public.booking_limit l
+    cross join lateral (
+      with bk as (
+        select b.starts_at as s, b.ends_at as e from app_public.booking b
+        where b.tenant_id = svc.tenant_id and b.service_id = svc.id and b.status in ('pending_approval', 'confirmed')
+          and b.starts_at < upper(reach) and b.ends_at > lower(reach) and b.id is distinct from exclude_booking
+      ),
+      points as (select s as p from bk union select e from bk),
+      segments as (select p, lead(p) over (order by p) as q from points)
+      -- Where at least max_bookings overlap: any appointment touching that time would be one too many.
+      select tstzrange(g.p, g.q, '[)') as during from segments g
+      where g.q is not null and (select count(*) from bk where bk.s <= g.p and bk.e >= g.q) >= l.max_bookings
+    ) x
+    where booking_level and l.tenant_id = svc.tenant_id and l.enabled and l.kind = 'concurrent_bookings' and l.service_id = svc.id
+  ),
+  blocks as (
+    select * from gaps union all select * from resource_full union all select * from closed
+    union all select * from customer_full union all select * from concurrent
+  )
+  select k.resource_id, k.applies, u.during, k.code, k.rule_id, k.rule_name
+  from (select b.resource_id, b.applies, b.code, b.rule_id, b.rule_name, range_agg(b.during) as m
+        from blocks b group by b.resource_id, b.applies, b.code, b.rule_id, b.rule_name) k
+  cross join lateral unnest(k.m) u(during);
+end;
+$function$;
+comment on function app_private.rule_blocks(svc app_public.service, resource_ids uuid[], customer uuid, search_window tstzrange, exclude_booking uuid, booking_level boolean, detailed boolean) is 'The times the business rules forbid for a booking of a service on resources (and, with booking_level, for the booking as a whole), around a window: per rule (detailed) or merged for search. One evaluation for search and writes; owner-only.';
+revoke execute on function app_private.rule_blocks(svc app_public.service, resource_ids uuid[], customer uuid, search_window tstzrange, exclude_booking uuid, booking_level boolean, detailed boolean) from public;
+
+CREATE OR REPLACE FUNCTION app_private.search_rule_blocks(service_id uuid, resource_ids uuid[], search_window tstzrange, detailed boolean)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'public'
+AS $function$
+#variable_conflict use_variable
+declare
+  svc app_public.service;
+  customer uuid;
+  result jsonb;
+begin
+  select s.* into svc from app_public.service s where s.tenant_id = app_public.current_tenant_id() and s.id = service_id;
+  if svc.id is null then
+    return '[]'::jsonb;
+  end if;
+  if current_setting('role', true) = 'app_customer' then
+    select c.id into customer from app_public.customer c where c.tenant_id = svc.tenant_id and c.user_id = app_public.current_user_id();
+  end if;
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'resourceId', x.resource_id, 'applies', x.applies,
+           'from', (extract(epoch from lower(x.during)) * 1000)::bigint, 'to', (extract(epoch from upper(x.during)) * 1000)::bigint,
+           'code', case x.code when 'RLGAP' then 'GAP_RULE' when 'RLLIM' then 'LIMIT_REACHED' else 'LOCATION_CLOSED' end,
+           'ruleId', x.rule_id, 'ruleName', x.rule_name) order by x.resource_id, lower(x.during)), '[]'::jsonb)
+    into result
+  from app_private.rule_blocks(svc, resource_ids, customer, search_window, null, true, detailed) x;
+  return result;
+end;
+$function$;
+comment on function app_private.search_rule_blocks(service_id uuid, resource_ids uuid[], search_window tstzrange, detailed boolean) is 'rule_blocks of a service of the caller''s tenant as JSON for the search engine (customer limits only for a customer caller); detailed: one entry per rule.';
+revoke execute on function app_private.search_rule_blocks(service_id uuid, resource_ids uuid[], search_window tstzrange, detailed boolean) from public;
+grant execute on function app_private.search_rule_blocks(service_id uuid, resource_ids uuid[], search_window tstzrange, detailed boolean) to app_admin, app_anonymous, app_customer, app_staff;
 
 CREATE OR REPLACE FUNCTION app_private.set_password(user_id uuid, password text)
  RETURNS void
@@ -2047,6 +2602,60 @@ end;
 $function$;
 revoke execute on function app_private.tg_availability_template__fill_zone() from public;
 
+CREATE OR REPLACE FUNCTION app_private.tg_booking__approval()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  if new.status = 'pending_approval' and new.approval_expires_at is null then
+    select now() + make_interval(mins => t.approval_timeout_minutes) into new.approval_expires_at
+    from app_public.tenant t where t.id = new.tenant_id;
+  end if;
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__approval() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking__approval_timer()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+begin
+  perform app_private.enqueue_job('approval__expire', json_build_object('tenantId', new.tenant_id, 'bookingId', new.id),
+                                  new.approval_expires_at, 'approval:' || new.id::text);
+  return null;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__approval_timer() from public;
+
+CREATE OR REPLACE FUNCTION app_private.tg_booking__check_rules()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+declare
+  b app_public.booking;
+begin
+  select * into b from app_public.booking x where x.tenant_id = new.tenant_id and x.id = new.id;
+  if b.id is null or b.status not in ('pending_approval', 'confirmed')
+     or exists (select 1 from app_public.booking_allocation a where a.tenant_id = b.tenant_id and a.booking_id = b.id and a.active) then
+    return null;
+  end if;
+  if current_setting('transaction_isolation') <> 'read committed' then
+    raise exception 'Bookings are written in READ COMMITTED transactions (rules are checked under locks)' using errcode = '55000';
+  end if;
+  perform app_private.lock_booking_level(b);
+  perform app_private.assert_rules(b, null);
+  return null;
+end;
+$function$;
+revoke execute on function app_private.tg_booking__check_rules() from public;
+
 CREATE OR REPLACE FUNCTION app_private.tg_booking__defaults()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2097,6 +2706,31 @@ end;
 $function$;
 revoke execute on function app_private.tg_booking__sync_allocations() from public;
 
+CREATE OR REPLACE FUNCTION app_private.tg_booking_allocation__check_rules()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog'
+AS $function$
+declare
+  b app_public.booking;
+begin
+  if not new.active then
+    return new;
+  end if;
+  if current_setting('transaction_isolation') <> 'read committed' then
+    raise exception 'Bookings are written in READ COMMITTED transactions (rules are checked under locks)' using errcode = '55000';
+  end if;
+  perform app_private.lock_resources(new.tenant_id, array[new.resource_id]);
+  select * into b from app_public.booking x where x.tenant_id = new.tenant_id and x.id = new.booking_id;
+  perform app_private.assert_rules(b, new.resource_id);
+  perform app_private.lock_booking_level(b);
+  perform app_private.assert_rules(b, null);
+  return new;
+end;
+$function$;
+revoke execute on function app_private.tg_booking_allocation__check_rules() from public;
+
 CREATE OR REPLACE FUNCTION app_private.tg_booking_allocation__derive()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2108,8 +2742,9 @@ begin
   if new.busy is null then
     raise exception 'Booking % or resource % does not exist in this tenant', new.booking_id, new.resource_id using errcode = '23503';
   end if;
-  new.active := (select b.status in ('pending_approval', 'confirmed') from app_public.booking b
-                 where b.tenant_id = new.tenant_id and b.id = new.booking_id);
+  select b.status in ('pending_approval', 'confirmed'), b.service_id, b.starts_at, b.ends_at
+    into new.active, new.service_id, new.starts_at, new.ends_at
+  from app_public.booking b where b.tenant_id = new.tenant_id and b.id = new.booking_id;
   return new;
 end;
 $function$;

@@ -204,7 +204,8 @@ select set_eq(
         'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
         'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
         'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
-        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)'],
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)',
+        'app_private.search_rule_blocks(uuid,uuid[],tstzrange,boolean)'],
   'app_anonymous executes exactly tenant_id_by_slug, authenticate, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed: signed-in roles do not need authenticate
 select set_eq(
@@ -214,7 +215,9 @@ select set_eq(
         'app_private.availability_layers(uuid[],tstzrange)', 'app_private.live_holds(uuid[],tstzrange,uuid)', 'app_private.hold_place(uuid,uuid,timestamp with time zone,timestamp with time zone,jsonb,integer,text,integer)',
         'app_private.hold_get(uuid)', 'app_private.hold_release(uuid)',
         'app_private.book(uuid,timestamp with time zone,jsonb,jsonb,text,text,text,uuid,boolean)',
-        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)'],
+        'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
+        'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)', 'app_private.search_rule_blocks(uuid,uuid[],tstzrange,boolean)',
+        'app_private.decide_booking(uuid,boolean,text)'],
   'app_customer executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed
 select set_eq(
@@ -227,7 +230,8 @@ select set_eq(
         'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
         'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)',
         'app_private.book_series(uuid,jsonb,jsonb,jsonb,boolean,text)', 'app_private.materialise_series(uuid,jsonb,boolean,text)',
-        'app_private.cancel_series_from(uuid,timestamp with time zone)'],
+        'app_private.cancel_series_from(uuid,timestamp with time zone)',
+        'app_private.search_rule_blocks(uuid,uuid[],tstzrange,boolean)', 'app_private.decide_booking(uuid,boolean,text)'],
   'app_staff executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed
 select set_eq(
@@ -240,7 +244,8 @@ select set_eq(
         'app_private.booking_context()', 'app_private.booking_by_idempotency_key(text)', 'app_private.cancel_booking(uuid,text)',
         'app_private.reschedule_booking(uuid,timestamp with time zone,jsonb)',
         'app_private.book_series(uuid,jsonb,jsonb,jsonb,boolean,text)', 'app_private.materialise_series(uuid,jsonb,boolean,text)',
-        'app_private.cancel_series_from(uuid,timestamp with time zone)'],
+        'app_private.cancel_series_from(uuid,timestamp with time zone)',
+        'app_private.search_rule_blocks(uuid,uuid[],tstzrange,boolean)', 'app_private.decide_booking(uuid,boolean,text)'],
   'app_admin executes exactly tenant_id_by_slug, free_intervals, assert_search_window and availability_layers plus the hold and booking entry points in app_private');
 -- should succeed: BI logins resolve their own tenant mapping
 select set_eq(

@@ -5,7 +5,11 @@
 
 import type { ColumnType } from "kysely";
 
-export type AppPublicBookingStatus = "cancelled" | "completed" | "confirmed" | "no_show" | "pending_approval";
+export type AppPublicBookingStatus = "cancelled" | "completed" | "confirmed" | "declined" | "no_show" | "pending_approval";
+
+export type AppPublicLimitKind = "concurrent_bookings" | "customer_bookings" | "resource_bookings";
+
+export type AppPublicLimitPeriod = "day" | "month" | "week";
 
 export type AppPublicMembershipRole = "admin" | "staff";
 
@@ -154,12 +158,28 @@ export interface AppPublicAvailabilityTemplate {
 }
 
 export interface AppPublicBooking {
+  /**
+   * While pending approval: when it is declined automatically unless an approver decides.
+   */
+  approval_expires_at: Timestamp | null;
   created_at: Generated<Timestamp>;
   /**
    * The user who created it (null for anonymous or system bookings).
    */
   created_by: Generated<string | null>;
   customer_id: string;
+  /**
+   * When it was approved or declined.
+   */
+  decided_at: Timestamp | null;
+  /**
+   * The approver who approved or declined it (null: automatic or never pending).
+   */
+  decided_by: string | null;
+  /**
+   * The approver's note, or why it was declined.
+   */
+  decision_note: string | null;
   /**
    * Zone to show this booking in (the customer's choice); null: the location's.
    */
@@ -208,9 +228,44 @@ export interface AppPublicBookingAllocation {
    */
   busy: string;
   created_at: Generated<Timestamp>;
+  /**
+   * @behavior -insert -update
+   * The booking's end (copied by trigger, for the rules).
+   */
+  ends_at: Timestamp;
   id: Generated<string>;
   requirement_id: string | null;
   resource_id: string;
+  /**
+   * @behavior -insert -update
+   * The booking's service (copied by trigger, for the rules).
+   */
+  service_id: string;
+  /**
+   * @behavior -insert -update
+   * The booking's start (copied by trigger, for the rules).
+   */
+  starts_at: Timestamp;
+  tenant_id: Generated<string>;
+}
+
+export interface AppPublicBookingLimit {
+  created_at: Generated<Timestamp>;
+  /**
+   * Disabled limits are kept but not enforced.
+   */
+  enabled: Generated<boolean>;
+  id: Generated<string>;
+  kind: AppPublicLimitKind;
+  max_bookings: number;
+  name: string;
+  /**
+   * day or week for resource_bookings; day, week or month for customer_bookings; null for concurrent_bookings.
+   */
+  period: AppPublicLimitPeriod | null;
+  resource_id: string | null;
+  resource_kind: AppPublicResourceKind | null;
+  service_id: string | null;
   tenant_id: Generated<string>;
 }
 
@@ -272,7 +327,7 @@ export interface AppPublicLocation {
   id: Generated<string>;
   name: string;
   /**
-   * Weekly opening hours in local wall-clock time: [{"weekday":1-7 (ISO, 1=Monday),"opens":"HH:MM","closes":"HH:MM"}].
+   * Weekly opening hours in local wall-clock time: [{"weekday":1-7 (ISO, 1=Monday),"opens":"HH:MM","closes":"HH:MM"}]. Every appointment at the location lies inside them (and inside location-wide "open" overrides); empty: no bound.
    */
   opening_hours: Generated<Json>;
   tenant_id: Generated<string>;
@@ -314,6 +369,14 @@ export interface AppPublicResource {
   location_id: string;
   name: string;
   /**
+   * The user who may approve or decline bookings of this resource (e.g. the practitioner, the lab manager).
+   */
+  owner_user_id: string | null;
+  /**
+   * Customer bookings using this resource wait for an approver: staff, or the resource's owner.
+   */
+  requires_approval: Generated<boolean>;
+  /**
    * Skills and features used to match service requirements (e.g. {physio,x-ray}).
    */
   tags: Generated<string[]>;
@@ -322,6 +385,39 @@ export interface AppPublicResource {
    * Own IANA zone when it differs from the location's (e.g. a remote practitioner).
    */
   time_zone: string | null;
+}
+
+export interface AppPublicSequenceRule {
+  /**
+   * The gap also applies when the second service comes first.
+   */
+  both_directions: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  /**
+   * Disabled rules are kept but not enforced.
+   */
+  enabled: Generated<boolean>;
+  first_service_id: string;
+  /**
+   * Minutes from the end of the first appointment to the start of the second (1..10080); null when same_day.
+   */
+  gap_minutes: number | null;
+  id: Generated<string>;
+  name: string;
+  /**
+   * Only this resource; null: every resource in scope.
+   */
+  resource_id: string | null;
+  /**
+   * Only resources of this kind; null: every kind.
+   */
+  resource_kind: AppPublicResourceKind | null;
+  /**
+   * The two services never start on the same local day (the resource's location zone) on one resource.
+   */
+  same_day: Generated<boolean>;
+  second_service_id: string;
+  tenant_id: Generated<string>;
 }
 
 export interface AppPublicSeriesConflict {
@@ -345,6 +441,10 @@ export interface AppPublicService {
    * Preparation time before the appointment; resources are busy for it.
    */
   buffer_before_minutes: Generated<number>;
+  /**
+   * Customers cannot cancel later than this many minutes before the start (staff can).
+   */
+  cancel_cutoff_minutes: Generated<number>;
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
   description: string | null;
@@ -364,6 +464,14 @@ export interface AppPublicService {
    * Price in the currency's minor unit.
    */
   price_cents: Generated<number>;
+  /**
+   * Customer bookings of this service wait for an approver (pending_approval); their time stays blocked.
+   */
+  requires_approval: Generated<boolean>;
+  /**
+   * Customers cannot reschedule later than this many minutes before the start (staff can).
+   */
+  reschedule_cutoff_minutes: Generated<number>;
   /**
    * Offered start times are this many minutes apart, counted from local midnight at the location.
    */
@@ -387,6 +495,10 @@ export interface AppPublicServiceRequirement {
 }
 
 export interface AppPublicTenant {
+  /**
+   * A booking still pending approval this many minutes after it was requested is declined automatically (default 48 h).
+   */
+  approval_timeout_minutes: Generated<number>;
   created_at: Generated<Timestamp>;
   /**
    * Default lifetime of a tentative hold, in seconds (30..1800, default 300); requests may ask for less.
@@ -420,12 +532,14 @@ export interface DB {
   "app_public.availability_template": AppPublicAvailabilityTemplate;
   "app_public.booking": AppPublicBooking;
   "app_public.booking_allocation": AppPublicBookingAllocation;
+  "app_public.booking_limit": AppPublicBookingLimit;
   "app_public.booking_series": AppPublicBookingSeries;
   "app_public.customer": AppPublicCustomer;
   "app_public.location": AppPublicLocation;
   "app_public.membership": AppPublicMembership;
   "app_public.requirement_preference": AppPublicRequirementPreference;
   "app_public.resource": AppPublicResource;
+  "app_public.sequence_rule": AppPublicSequenceRule;
   "app_public.series_conflict": AppPublicSeriesConflict;
   "app_public.service": AppPublicService;
   "app_public.service_requirement": AppPublicServiceRequirement;
