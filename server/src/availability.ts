@@ -3,10 +3,10 @@
 // pure engine, and label the page of results with tzdata abbreviations in one more query.
 import type { PgClient } from 'postgraphile/@dataplan/pg';
 import { GraphQLError } from 'postgraphile/graphql';
-import { candidateReasons, type Layer, type Reason } from './engine/explain.ts';
+import { candidateReasons, ruleReason, type Layer, type Reason } from './engine/explain.ts';
 import { wallClockStarts } from './engine/grid.ts';
 import { IntervalSet, type Interval } from './engine/intervals.ts';
-import { busyRange, explainStart, findSlots, type SearchInput, type Slot } from './engine/search.ts';
+import { busyRange, explainStart, findSlots, type RuleBlock, type SearchInput, type Slot } from './engine/search.ts';
 import type { HoldScope, HoldStore } from './holds/types.ts';
 import { instantMs, isoOf } from './time.ts';
 
@@ -47,6 +47,8 @@ export interface SearchContext {
   requirements: ContextRequirement[];
   free: Record<string, [number, number][]>;
   layers?: (Layer & { resourceId: string })[];
+  /** The business rules as blocked times (app_private.rule_blocks): per resource, or (null) for the whole booking. */
+  blocks?: (RuleBlock & { resourceId: string | null })[];
 }
 
 export interface ZonedLabel {
@@ -82,7 +84,13 @@ type Query = Pick<PgClient, 'query'>;
 /** Builds the engine's input from the SQL context; `from`/`to` bound the start times. */
 export function searchInputFor(context: SearchContext, window: Interval, preferredResourceIds: readonly string[] = []): SearchInput {
   const { service } = context;
-  const resources = new Map<string, { free: IntervalSet; bufferBeforeMs: number; bufferAfterMs: number; name: string }>();
+  const blocksOf = new Map<string | null, RuleBlock[]>();
+  for (const { resourceId, ...block } of context.blocks ?? []) {
+    const list = blocksOf.get(resourceId) ?? [];
+    list.push(block);
+    blocksOf.set(resourceId, list);
+  }
+  const resources = new Map<string, { free: IntervalSet; bufferBeforeMs: number; bufferAfterMs: number; name: string; blocks?: RuleBlock[] }>();
   for (const requirement of context.requirements) {
     for (const candidate of requirement.candidates) {
       if (resources.has(candidate.resourceId)) continue;
@@ -91,6 +99,7 @@ export function searchInputFor(context: SearchContext, window: Interval, preferr
         bufferBeforeMs: candidate.bufferBeforeMinutes * MINUTE,
         bufferAfterMs: candidate.bufferAfterMinutes * MINUTE,
         name: candidate.name,
+        blocks: blocksOf.get(candidate.resourceId),
       });
     }
   }
@@ -103,6 +112,7 @@ export function searchInputFor(context: SearchContext, window: Interval, preferr
     earliestStart: context.now + service.minNoticeMinutes * MINUTE,
     latestStart: context.now + service.maxAdvanceDays * DAY,
     preferredResourceIds: new Set(preferredResourceIds),
+    serviceBlocks: blocksOf.get(null),
   };
 }
 
@@ -111,10 +121,14 @@ async function loadContext(client: Query, text: string, values: unknown[]): Prom
   return rows[0]!.context;
 }
 
-/** Everything a search needs for one service and window, in one query (app_hidden.slot_search_context). */
-export function readSearchContext(client: Query, serviceId: string, window: Interval, timeZone?: string | null, locationId?: string | null): Promise<SearchContext> {
-  return loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5) as context', [
-    serviceId, isoOf(window[0]), isoOf(window[1]), timeZone ?? null, locationId ?? null,
+/**
+ * Everything a search needs for one service and window, in one query (app_hidden.slot_search_context).
+ * `detailed`: one rule block per rule, so a refusal can name its rule (booking decisions, small
+ * windows); otherwise blocks are merged per resource, which is all a search needs.
+ */
+export function readSearchContext(client: Query, serviceId: string, window: Interval, timeZone?: string | null, locationId?: string | null, detailed = false): Promise<SearchContext> {
+  return loadContext(client, 'select app_hidden.slot_search_context($1, $2, $3, $4, $5, $6) as context', [
+    serviceId, isoOf(window[0]), isoOf(window[1]), timeZone ?? null, locationId ?? null, detailed,
   ]);
 }
 
@@ -285,7 +299,7 @@ export async function explainAvailability(client: Query, args: { serviceId: stri
     list.push(layer);
     layersByResource.set(layer.resourceId, list);
   }
-  const instants = [start, end, ...(context.layers ?? []).flatMap((l) => [l.from, l.to])];
+  const instants = [start, end, ...(context.layers ?? []).flatMap((l) => [l.from, l.to]), ...(context.blocks ?? []).flatMap((b) => [b.from, b.to])];
   const labels = await zonedLabels(client, instants, context.displayTimeZone);
   const format = (ms: number) => {
     const label = labels.get(ms);
@@ -300,6 +314,9 @@ export async function explainAvailability(client: Query, args: { serviceId: stri
       break;
     case 'outside-notice-window':
       reasons.push({ code: 'NOTICE_WINDOW', message: `Bookable from ${format(input.earliestStart)} (minimum notice ${context.service.minNoticeMinutes} min) to ${context.service.maxAdvanceDays} days ahead`, from: input.earliestStart, to: input.latestStart });
+      break;
+    case 'rule':
+      for (const rule of verdict.rules) reasons.push(ruleReason(rule, format));
       break;
     case 'resource-conflict':
       reasons.push({ code: 'RESOURCE_CONFLICT', message: 'Each requirement has a free candidate, but not enough distinct resources for all of them at once', from: null, to: null });
@@ -334,7 +351,7 @@ export async function explainAvailability(client: Query, args: { serviceId: stri
           resourceId: c.resourceId,
           name: candidate.name,
           available: c.canServe,
-          reasons: candidateReasons(layersByResource.get(c.resourceId) ?? [], [start, end], busy, withWorking, format),
+          reasons: candidateReasons(layersByResource.get(c.resourceId) ?? [], [start, end], busy, withWorking, format, c.rule),
         };
       }),
     })),

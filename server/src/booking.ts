@@ -7,7 +7,7 @@ import { GraphQLError } from 'postgraphile/graphql';
 import type { PgClient } from 'postgraphile/@dataplan/pg';
 import { readSearchContext, searchInputFor, withoutOthersHolds, zonedLabels, type SearchContext } from './availability.ts';
 import type { Interval } from './engine/intervals.ts';
-import { busyRange, findSlots, noticeWindow, type SearchInput, type Slot } from './engine/search.ts';
+import { busyRange, explainStart, findSlots, noticeWindow, type RuleBlock, type SearchInput, type Slot } from './engine/search.ts';
 import type { HoldScope, HoldStore } from './holds/types.ts';
 import { instantMs, isoOf } from './time.ts';
 
@@ -26,8 +26,34 @@ export interface Alternative {
 }
 
 /** A booking-flow error with a stable code and, where useful, alternative slots nearest first. */
-export function bookingError(message: string, code: string, alternatives?: Alternative[]): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...(alternatives ? { alternatives } : {}) } });
+export function bookingError(message: string, code: string, alternatives?: Alternative[], extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra, ...(alternatives ? { alternatives } : {}) } });
+}
+
+/** The database's rule errors and their API codes (db/ERRORS.md). */
+const RULE_ERRORS: Record<string, string> = { RLGAP: 'GAP_RULE', RLLIM: 'LIMIT_REACHED', RLHRS: 'LOCATION_CLOSED' };
+
+/**
+ * The business rule behind the engine refusing `start`, if a rule is the reason: a rule on the
+ * booking as a whole, else a rule on a candidate that is otherwise free in a requirement that is
+ * short (or, when each is met alone, in any). Same data and order as explainAvailability.
+ */
+function ruleRefusal(input: SearchInput, start: number): RuleBlock | null {
+  const verdict = explainStart(input, start);
+  if (verdict.blocker === 'rule') return verdict.rules[0] ?? null;
+  const short = verdict.requirements.filter((q) => q.required && !q.met);
+  for (const requirement of short.length ? short : verdict.requirements) {
+    const rule = requirement.candidates.find((c) => c.rule)?.rule;
+    if (rule) return rule;
+  }
+  return null;
+}
+
+function ruleError(rule: RuleBlock, alternatives: Alternative[]): GraphQLError {
+  const message = rule.code === 'LOCATION_CLOSED'
+    ? `Outside the opening hours of the location (${rule.ruleName})`
+    : rule.code === 'GAP_RULE' ? `Rule "${rule.ruleName}" keeps this time clear` : `Limit "${rule.ruleName}" is reached for this time`;
+  return bookingError(message, rule.code, alternatives, { ruleId: rule.ruleId });
 }
 
 interface DbError {
@@ -105,7 +131,7 @@ interface Offer {
  */
 async function offerAt(db: Query, holds: HoldStore, scope: HoldScope, serviceId: string, start: number, exceptToken: string | null, resourceIds?: readonly string[] | null, reachMs = NEARBY_MS): Promise<Offer> {
   const window: Interval = [start - reachMs, start + reachMs];
-  const context = await readSearchContext(db, serviceId, window);
+  const context = await readSearchContext(db, serviceId, window, null, null, true);
   const input = await inputWithoutHolds(holds, scope, context, window, exceptToken, resourceIds);
   const slots = findSlots(input);
   return { context, input, slots, slot: slots.find((s) => s.start === start) ?? null };
@@ -144,6 +170,8 @@ export async function placeHold(
     // Would it be offered if nobody held anything? Then it is someone else's hold.
     const withoutHolds = findSlots(searchInputFor(offer.context, [start, start + MINUTE])).some((s) => s.start === start);
     const alternatives = await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null));
+    const rule = ruleRefusal(offer.input, start);
+    if (rule) throw ruleError(rule, alternatives);
     if (withoutHolds && !args.resourceIds?.length) throw bookingError('Someone else is booking this time right now', 'HOLD_CONFLICT', alternatives);
     throw bookingError('This time is not available for the service', 'SLOT_TAKEN', alternatives);
   }
@@ -241,8 +269,8 @@ async function book(
   // searched in it.
   await db.query({ text: 'savepoint book_attempt' });
   try {
-    const { rows } = await db.query<{ booking_id: string; replayed: boolean }>({
-      text: 'select booking_id, replayed from app_private.book($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+    const { rows } = await db.query<{ booking_id: string; replayed: boolean; status: string }>({
+      text: 'select booking_id, replayed, status from app_private.book($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       values: [
         args.serviceId, isoOf(args.start), JSON.stringify(allocationsOf(args.slot)), JSON.stringify(args.customer),
         args.idempotencyKey ?? null, args.notes ?? null, args.timeZone ?? null, args.holdToken, holds.kind === 'postgres',
@@ -250,13 +278,14 @@ async function book(
     });
     await db.query({ text: 'release savepoint book_attempt' });
     const row = rows[0]!;
-    return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: isoOf(args.start), end: isoOf(args.slot.end), status: 'confirmed' };
+    return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: isoOf(args.start), end: isoOf(args.slot.end), status: row.status };
   } catch (error) {
     await db.query({ text: 'rollback to savepoint book_attempt' });
     const dbError = error as DbError;
-    if (dbError.code === 'SLTKN' || dbError.code === 'HLDEX') {
-      const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : 'HOLD_EXPIRED';
-      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, args.serviceId, args.start, args.holdToken));
+    const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : dbError.code === 'HLDEX' ? 'HOLD_EXPIRED' : RULE_ERRORS[dbError.code ?? ''];
+    if (code) {
+      const extra = RULE_ERRORS[dbError.code ?? ''] && dbError.detail ? { ruleId: dbError.detail } : {};
+      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, args.serviceId, args.start, args.holdToken), extra);
     }
     throw error;
   }
@@ -305,6 +334,8 @@ async function confirmOnce(
   const offer = await offerAt(db, holds, scope, hold.serviceId, hold.start, hold.token, hold.resources.map((r) => r.resourceId));
   if (!offer.slot) {
     const alternatives = await alternativesNear(db, holds, scope, hold.serviceId, hold.start, hold.token);
+    const rule = ruleRefusal(offer.input, hold.start);
+    if (rule) throw ruleError(rule, alternatives);
     throw bookingError(hold.expired ? 'The hold expired and the time has been taken' : 'The time is no longer free', hold.expired ? 'HOLD_EXPIRED' : 'SLOT_TAKEN', alternatives);
   }
   const result = await book(db, holds, scope, { serviceId: hold.serviceId, start: hold.start, slot: offer.slot, customer: args.customer, idempotencyKey: args.idempotencyKey, notes: args.notes, timeZone: args.timeZone, holdToken: hold.token });
@@ -333,6 +364,8 @@ async function createOnce(db: Query, holds: HoldStore, args: CreateArgs): Promis
   const offer = await offerAt(db, holds, scope, args.serviceId, start, null, args.resourceIds);
   if (!offer.slot) {
     assertOfferable(offer.input, start);
+    const rule = ruleRefusal(offer.input, start);
+    if (rule) throw ruleError(rule, await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null)));
     throw bookingError('This time is not offered for the service (booked, held, outside working hours or the notice window)', 'SLOT_TAKEN',
       await nearest(db, offer.slots, start, offer.context, () => alternativesNear(db, holds, scope, args.serviceId, start, null)));
   }
@@ -351,8 +384,8 @@ export async function rescheduleBooking(
 ): Promise<BookingResult> {
   const { tenantId } = await tenantOf(db);
   const scope: HoldScope = { tenantId, db };
-  const { rows } = await db.query<{ service_id: string; resource_id: string; requirement_id: string | null }>({
-    text: `select b.service_id, a.resource_id, a.requirement_id from app_public.booking b
+  const { rows } = await db.query<{ service_id: string; resource_id: string; requirement_id: string | null; status: string }>({
+    text: `select b.service_id, a.resource_id, a.requirement_id, b.status from app_public.booking b
            join app_public.booking_allocation a on a.tenant_id = b.tenant_id and a.booking_id = b.id where b.id = $1`,
     values: [args.bookingId],
   });
@@ -390,9 +423,13 @@ export async function rescheduleBooking(
   } catch (error) {
     await db.query({ text: 'rollback to savepoint reschedule_attempt' });
     const dbError = error as DbError;
-    if (dbError.code === 'SLTKN') throw bookingError(dbError.message ?? 'taken', 'SLOT_TAKEN', await alternativesNear(db, holds, scope, serviceId, start, null));
+    const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : RULE_ERRORS[dbError.code ?? ''];
+    if (code) {
+      const extra = RULE_ERRORS[dbError.code ?? ''] && dbError.detail ? { ruleId: dbError.detail } : {};
+      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, serviceId, start, null), extra);
+    }
     throw error;
   }
   const end = start + context.service.durationMinutes * MINUTE;
-  return labelled(db, { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: 'confirmed' }, args.timeZone);
+  return labelled(db, { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: rows[0]!.status }, args.timeZone);
 }

@@ -7,6 +7,7 @@ import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
 import { anonymousIdentity, pgSettingsFor, type IdentifiedRequest } from './auth.ts';
 import type { GraphQLError } from 'postgraphile/graphql';
 import type { HoldStore } from './holds/types.ts';
+import { ApprovalPlugin } from './plugins/ApprovalPlugin.ts';
 import { makeAvailabilityPlugin } from './plugins/AvailabilityPlugin.ts';
 import { makeBookingPlugin } from './plugins/BookingPlugin.ts';
 import { makeLoginPlugin } from './plugins/LoginPlugin.ts';
@@ -39,6 +40,7 @@ export function makePreset(options: PresetOptions): GraphileConfig.Preset {
       makeBookingPlugin(options.holds ?? new PostgresHoldStore()), // placeHold, confirmBooking, createBooking, cancel, reschedule
       RecurrencePlugin, // previewRecurrence
       makeSeriesPlugin(options.holds ?? new PostgresHoldStore()), // bookRecurring, updateSeries, cancelSeries
+      ApprovalPlugin, // approveBooking, declineBooking
     ],
     pgServices: [
       makePgService({

@@ -262,11 +262,12 @@ export async function extendAllSeries(client: Query, options: { now?: number; tz
             report.moved++;
           } catch (e) {
             await client.query({ text: 'rollback to savepoint move_instance' });
-            if ((e as { code?: string }).code !== '23P01') throw e;
+            // Taken, or a business rule forbids the new time: the instance stays and staff decide.
+            if (!['23P01', 'RLGAP', 'RLLIM', 'RLHRS'].includes((e as { code?: string }).code ?? '')) throw e;
             await client.query({
               text: `insert into app_public.series_conflict (tenant_id, series_id, series_local_start, starts_at, reason) values ($1, $2, $3, $4, $5)
                      on conflict (tenant_id, series_id, series_local_start) do update set starts_at = excluded.starts_at, reason = excluded.reason, detected_at = now(), resolved_at = null`,
-              values: [s.tenant_id, s.id, booking.local, isoOf(resolved), `tz database ${version} moves this instance to a time that is taken; it stays at its old time until staff decide`],
+              values: [s.tenant_id, s.id, booking.local, isoOf(resolved), `tz database ${version} moves this instance to a time that is taken or that a rule forbids (${(e as Error).message}); it stays at its old time until staff decide`],
             });
             report.conflicts++;
           }

@@ -126,8 +126,11 @@ describe.each(stores)('booking flow with the %s hold store', (store, redisUrl) =
   it('rejects hand-crafted starts that no search offers', async () => {
     const offGrid = await hold(await at('09:10'));
     expect(offGrid.errors?.[0]?.extensions?.code).toBe('SLOT_NOT_OFFERED');
+    // 22:00 is after the doctor's hours and at the hall's closing time: the location's hours are named.
     const night = await hold(await at('22:00'));
-    expect(night.errors?.[0]?.extensions?.code).toBe('SLOT_TAKEN');
+    expect(night.errors?.[0]?.extensions?.code).toBe('LOCATION_CLOSED');
+    const evening = await hold(await at('18:30'));
+    expect(evening.errors?.[0]?.extensions?.code).toBe('SLOT_TAKEN');
     const past = await hold('2020-01-02T14:00:00.000Z');
     expect(past.errors?.[0]?.extensions?.code).toBe('SLOT_NOT_OFFERED');
   });

@@ -49,11 +49,13 @@ export const makeAvailabilityPlugin = (holds: HoldStore): GraphileConfig.Plugin 
         timeZone: String!
       }
       type AvailabilityReason {
-        "OUTSIDE_WORKING_HOURS, OVERRIDE, BOOKED, BUFFER, NOTICE_WINDOW, NOT_A_START_TIME, RESOURCE_CONFLICT or NO_CANDIDATE."
+        "OUTSIDE_WORKING_HOURS, OVERRIDE, BOOKED, BUFFER, NOTICE_WINDOW, NOT_A_START_TIME, RESOURCE_CONFLICT, NO_CANDIDATE, or a business rule: GAP_RULE, LIMIT_REACHED, LOCATION_CLOSED."
         code: String!
         message: String!
         from: Datetime
         to: Datetime
+        "The sequence rule or booking limit behind GAP_RULE / LIMIT_REACHED (SequenceRule.rowId or BookingLimit.rowId)."
+        ruleId: UUID
       }
       type CandidateExplanation {
         resourceId: UUID!
@@ -77,7 +79,7 @@ export const makeAvailabilityPlugin = (holds: HoldStore): GraphileConfig.Plugin 
         timeZone: String!
         abbreviation: String!
         offered: Boolean!
-        "Why the start as a whole is not offered (notice window, not on the grid, resource conflict)."
+        "Why the start as a whole is not offered (notice window, not on the grid, resource conflict, a rule on the whole booking)."
         reasons: [AvailabilityReason!]!
         requirements: [RequirementExplanation!]!
       }
