@@ -5,12 +5,14 @@
 --
 -- Contents: tenants, locations, resources (22 practitioners, 13 rooms, 8 active devices at meridian),
 -- services with their resource requirements and preferences, weekly working hours, holidays, leave
--- and extra hours, users with logins (password demo-password-123), customers, and a few bookings in
--- the coming week (times relative to the day the seed runs, in each location's local time).
+-- and extra hours, users with logins (password demo-password-123), customers, business rules (sequence
+-- gaps, booking limits, approval, cut-offs), and a few bookings in the coming week (times relative to
+-- the day the seed runs, in each location's local time).
 --
 -- Fixed ids, by prefix (meridian 1x, northgate 2x): 10/20 tenant, 11/21 location, 12/22 resource,
--- 13/23 service, 14/24 service_requirement, 15 requirement_preference, 17 availability_override,
--- 18/28 customer, 19/29 booking, 1a/2a booking_allocation; 30 app_user, 31 membership.
+-- 13/23 service, 14/24 service_requirement, 15 requirement_preference, 16 sequence_rule,
+-- 17 availability_override, 18/28 customer, 19/29 booking, 1a/2a booking_allocation,
+-- 1b/2b booking_limit; 30 app_user, 31 membership.
 -- Weekly templates get deterministic ids from md5(). Every insert skips rows that exist already.
 
 insert into app_public.tenant (id, slug, name) values
@@ -308,6 +310,76 @@ insert into app_public.customer (tenant_id, id, name, email, phone, preferred_ti
 on conflict (id) do nothing;
 
 --------------------------------------------------------------------------------------------------
+-- Business rules (docs/adr/0014-business-rules.md). They come before the bookings, so the rule
+-- triggers check every demo booking below against them. Settings on existing rows are updates that
+-- only touch rows still at the column defaults, so a forced re-seed never undoes an admin's edit.
+-- (Resource turnover buffers are already above: e.g. Treatment Room 3 and Harley Room 4 keep 5
+-- minutes after each appointment, X-ray Room 2 and the Kathmandu rooms 10.)
+
+-- Approval: a northgate request waits 24 hours for a decision (the default is 48), then is declined
+-- automatically by the worker (approval__expire).
+update app_public.tenant set approval_timeout_minutes = 1440
+where id = '20000000-0000-4000-8000-000000000002' and approval_timeout_minutes = 2880;
+
+-- Approval by resource: customers' requests for the Electron Microscope wait for its owner, the
+-- northgate admin Dana Okoye (staff and admins can always approve; the owner can too).
+update app_public.resource set requires_approval = true, owner_user_id = '30000000-0000-4000-8000-000000000003'
+where id = '22000000-0000-4000-8000-000000000002' and not requires_approval and owner_user_id is null;
+
+-- Per-service settings: notice, horizon, slot step, cut-offs for customers (staff are not bound by
+-- cut-offs) and approval by service.
+update app_public.service s
+set requires_approval = v.requires_approval, cancel_cutoff_minutes = v.cancel_cutoff, reschedule_cutoff_minutes = v.reschedule_cutoff,
+    min_notice_minutes = coalesce(v.min_notice, s.min_notice_minutes), max_advance_days = coalesce(v.max_advance, s.max_advance_days),
+    slot_step_minutes = coalesce(v.slot_step, s.slot_step_minutes)
+from (values
+  -- Diagnostic X-ray: the radiologist's list is fixed the day before: cancel or move up to 24 h ahead.
+  ('13000000-0000-4000-8000-000000000011', false, 1440, 1440, null, null, null),
+  -- Osteopathy Session: can be moved up to 4 h before the start; cancelled any time.
+  ('13000000-0000-4000-8000-000000000023', false, 0, 240, null, null, null),
+  -- Nutrition Video Consult: every customer request is approved by the dietitian first (the demo's
+  -- pending booking below is one).
+  ('13000000-0000-4000-8000-000000000012', true, 0, 0, null, null, null),
+  -- Microscope Lab Session: two days' notice to prepare the lab, bookable a semester (120 days)
+  -- ahead on the half hour; cancel up to 48 h and move up to 24 h before.
+  ('23000000-0000-4000-8000-000000000001', false, 2880, 1440, 2880, 120, 30)
+) as v(id, requires_approval, cancel_cutoff, reschedule_cutoff, min_notice, max_advance, slot_step)
+where s.id = v.id::uuid and not s.requires_approval and s.cancel_cutoff_minutes = 0 and s.reschedule_cutoff_minutes = 0
+  and (v.min_notice is null or (s.min_notice_minutes = 0 and s.max_advance_days = 90 and s.slot_step_minutes = 15));
+
+-- Sequence rules (ids 16): time a resource needs between two services, or days it keeps them apart.
+insert into app_public.sequence_rule (tenant_id, id, name, first_service_id, second_service_id, gap_minutes, same_day, both_directions, resource_id, resource_kind) values
+  -- Every physiotherapist (scope: a resource kind) writes up an assessment before giving ultrasound
+  -- therapy: e.g. Dr. Ana Morales, assessing 09:00-10:00 on Tuesday (booking 19...01), is not offered
+  -- for Ultrasound Therapy before 10:30 that day. One direction only: therapy, then an assessment, is fine.
+  ('10000000-0000-4000-8000-000000000001', '16000000-0000-4000-8000-000000000001',
+   'Practitioners need 30 min after a Physiotherapy Assessment before Ultrasound Therapy',
+   '13000000-0000-4000-8000-000000000001', '13000000-0000-4000-8000-000000000002', 30, false, false, null, 'practitioner'),
+  -- Imaging rooms (every room) are aired for 15 minutes between an X-ray and an ultrasound, in either order.
+  ('10000000-0000-4000-8000-000000000001', '16000000-0000-4000-8000-000000000002',
+   'Rooms need 15 min between Diagnostic X-ray and Diagnostic Ultrasound (either order)',
+   '13000000-0000-4000-8000-000000000011', '13000000-0000-4000-8000-000000000014', 15, false, true, null, 'room'),
+  -- One resource, whole local days: Dr. Rhys Evans (osteopath and physiotherapist) keeps his
+  -- osteopathy and shockwave days apart.
+  ('10000000-0000-4000-8000-000000000001', '16000000-0000-4000-8000-000000000003',
+   'Dr. Rhys Evans: Osteopathy Session and Shockwave Therapy never on the same day',
+   '13000000-0000-4000-8000-000000000023', '13000000-0000-4000-8000-000000000024', null, true, false, '12000000-0000-4000-8000-000000000304', null)
+on conflict (id) do nothing;
+
+-- Booking limits (ids 1b/2b). A full day or week is not offered. Each is scoped to one resource or
+-- service: a kind-wide limit would also count every other resource of that kind in the tenant.
+insert into app_public.booking_limit (tenant_id, id, name, kind, period, max_bookings, resource_id, resource_kind, service_id) values
+  ('10000000-0000-4000-8000-000000000001', '1b000000-0000-4000-8000-000000000001',
+   'Dr. Ana Morales: at most 6 appointments a day', 'resource_bookings', 'day', 6, '12000000-0000-4000-8000-000000000001', null, null),
+  ('10000000-0000-4000-8000-000000000001', '1b000000-0000-4000-8000-000000000002',
+   'Shockwave Therapy: at most 2 sessions per customer a week', 'customer_bookings', 'week', 2, null, null, '13000000-0000-4000-8000-000000000024'),
+  ('10000000-0000-4000-8000-000000000001', '1b000000-0000-4000-8000-000000000003',
+   'Nutrition Video Consult: at most 2 consults at the same time (video bandwidth)', 'concurrent_bookings', null, 2, null, null, '13000000-0000-4000-8000-000000000012'),
+  ('20000000-0000-4000-8000-000000000002', '2b000000-0000-4000-8000-000000000001',
+   'Electron Microscope: at most 3 sessions a day (detector cool-down)', 'resource_bookings', 'day', 3, '22000000-0000-4000-8000-000000000002', null, null)
+on conflict (id) do nothing;
+
+--------------------------------------------------------------------------------------------------
 -- Bookings: next week (a past one last week), Tuesday to Thursday so no holiday above can hit them,
 -- at local times inside the working hours of every resource they use. ends_at defaults from the
 -- service; each allocation's busy range (with buffers) is derived by trigger, and no two active
@@ -329,7 +401,10 @@ from (values
   ('19000000-0000-4000-8000-000000000008', '13000000-0000-4000-8000-000000000001', '18000000-0000-4000-8000-000000000001', 'cancelled',  8, '09:00', null, null, '30000000-0000-4000-8000-000000000004', 'Cancelled by the customer.'),
   ('19000000-0000-4000-8000-000000000009', '13000000-0000-4000-8000-000000000031', '18000000-0000-4000-8000-000000000007', 'completed', -5, '12:00', null, null, null, null),
   ('19000000-0000-4000-8000-000000000010', '13000000-0000-4000-8000-000000000014', '18000000-0000-4000-8000-000000000003', 'confirmed', 10, '13:00', null, null, null, null),
-  ('29000000-0000-4000-8000-000000000001', '23000000-0000-4000-8000-000000000001', '28000000-0000-4000-8000-000000000001', 'confirmed',  9, '10:00', null, null, null, null)
+  ('29000000-0000-4000-8000-000000000001', '23000000-0000-4000-8000-000000000001', '28000000-0000-4000-8000-000000000001', 'confirmed',  9, '10:00', null, null, null, null),
+  -- A request for the Electron Microscope, waiting for its owner's approval (declined automatically
+  -- 24 h after the seed runs if nobody decides: northgate's approval timeout).
+  ('29000000-0000-4000-8000-000000000002', '23000000-0000-4000-8000-000000000001', '28000000-0000-4000-8000-000000000001', 'pending_approval', 10, '14:00', null, null, null, 'Cryo stage needed.')
 ) as b(id, service_id, customer_id, status, day, at, display_time_zone, idempotency_key, created_by, notes)
 join app_public.service s on s.id = b.service_id::uuid
 join app_public.location l on l.tenant_id = s.tenant_id and l.id = s.location_id
@@ -357,7 +432,9 @@ from (values
   ('1a000000-0000-4000-8000-000000001002', '19000000-0000-4000-8000-000000000010', '12000000-0000-4000-8000-000000000205', '14000000-0000-4000-8000-000000001402'), -- X-ray Room 2
   ('1a000000-0000-4000-8000-000000001003', '19000000-0000-4000-8000-000000000010', '12000000-0000-4000-8000-000000000208', '14000000-0000-4000-8000-000000001403'), -- Ultrasound Scanner
   ('2a000000-0000-4000-8000-000000000101', '29000000-0000-4000-8000-000000000001', '22000000-0000-4000-8000-000000000001', '24000000-0000-4000-8000-000000000101'), -- Lab 204
-  ('2a000000-0000-4000-8000-000000000102', '29000000-0000-4000-8000-000000000001', '22000000-0000-4000-8000-000000000002', '24000000-0000-4000-8000-000000000102')  -- Electron Microscope
+  ('2a000000-0000-4000-8000-000000000102', '29000000-0000-4000-8000-000000000001', '22000000-0000-4000-8000-000000000002', '24000000-0000-4000-8000-000000000102'), -- Electron Microscope
+  ('2a000000-0000-4000-8000-000000000201', '29000000-0000-4000-8000-000000000002', '22000000-0000-4000-8000-000000000001', '24000000-0000-4000-8000-000000000101'), -- Lab 204 (pending approval)
+  ('2a000000-0000-4000-8000-000000000202', '29000000-0000-4000-8000-000000000002', '22000000-0000-4000-8000-000000000002', '24000000-0000-4000-8000-000000000102')  -- Electron Microscope (pending approval)
 ) as a(id, booking_id, resource_id, requirement_id)
 join app_public.booking b on b.id = a.booking_id::uuid
 on conflict (id) do nothing;

@@ -2,7 +2,9 @@
 // 15 devices, 20,000 allocations over 30 days; a service needing 1 of 20 qualified practitioners +
 // 1 of 10 rooms + 1 of 5 devices, 60 min with 10-min buffers, 5-minute step, a 7-day window.
 // Prints p50/p95 for the engine alone (on the context read from SQL), the brute-force reference on
-// the same input, the SQL context read, and the whole GraphQL request. Bounded loops; 127.0.0.1 only.
+// the same input, the SQL context read, and the whole GraphQL request. Then adds 20 sequence-gap rules
+// and daily/weekly limits (docs/adr/0014-business-rules.md) and measures the same search again: the
+// slowdown against rules-off in the same run (goal <= 1.5x). Bounded loops; 127.0.0.1 only.
 import pg from 'pg';
 import { searchInputFor, type SearchContext } from '../../server/src/availability.ts';
 import { findSlotsByBruteForce } from '../../server/src/engine/reference.ts';
@@ -11,7 +13,7 @@ import type { TestApi } from '../../tests/helpers/api.ts';
 
 const ZONE = 'America/Chicago';
 const RUNS = { engine: 200, reference: 5, context: 50, graphql: 100 };
-const GOALS = { engineP95: 10, graphqlP95: 50, speedup: 100 };
+const GOALS = { engineP95: 10, graphqlP95: 50, speedup: 100, rulesSlowdown: 1.5 };
 
 function stats(samples: number[]): { p50: number; p95: number } {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -31,8 +33,10 @@ async function time(runs: number, warmup: number, fn: () => unknown): Promise<nu
 }
 
 interface SlotsDataset {
+  tenantId: string;
   tenantSlug: string;
   serviceId: string;
+  fillerId: string;
   from: string;
   to: string;
   allocations: number;
@@ -93,7 +97,39 @@ async function buildDataset(ownerUrl: string): Promise<SlotsDataset> {
     await owner.query('analyze');
     const allocations = Number((await owner.query(`select count(*) from app_public.booking_allocation where tenant_id = $1`, [tenantId])).rows[0].count);
     const from = (await owner.query<{ t: Date }>(`select app_public.to_utc($1::date + time '00:00', $2) as t`, [monday, ZONE])).rows[0]!.t;
-    return { tenantSlug: 'bench-slots', serviceId, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString(), allocations };
+    return { tenantId, tenantSlug: 'bench-slots', serviceId, fillerId: filler, from: from.toISOString(), to: new Date(from.getTime() + 7 * 86_400_000).toISOString(), allocations };
+  } finally {
+    await owner.end();
+  }
+}
+
+/**
+ * 20 gap rules between the searched service and the one all 20,000 bookings are of (so every rule
+ * meets bookings: the worst case), in both directions and every scope, plus daily and weekly limits,
+ * one of them full on one device.
+ */
+async function addRules(ownerUrl: string, data: SlotsDataset): Promise<void> {
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(
+      `insert into app_public.sequence_rule (tenant_id, name, first_service_id, second_service_id, gap_minutes, both_directions, resource_kind, resource_id)
+       select $1, format('Bench gap %s', i), case when i % 2 = 0 then $2::uuid else $3::uuid end, case when i % 2 = 0 then $3::uuid else $2::uuid end,
+              5 + (i % 4) * 5, i % 3 = 0,
+              case when i % 10 <> 9 then (array['practitioner', 'room', 'equipment', null])[1 + i % 4]::app_public.resource_kind end,
+              case when i % 10 = 9 then (select r.id from app_public.resource r where r.tenant_id = $1 and 'bench-qualified' = any(r.tags) order by r.name offset i limit 1) end
+       from generate_series(0, 19) i`,
+      [data.tenantId, data.fillerId, data.serviceId],
+    );
+    await owner.query(
+      `insert into app_public.booking_limit (tenant_id, name, kind, period, max_bookings, resource_kind, resource_id) values
+       ($1, 'Bench: ten a day per practitioner', 'resource_bookings', 'day', 10, 'practitioner', null),
+       ($1, 'Bench: 46 a week per room', 'resource_bookings', 'week', 46, 'room', null),
+       ($1, 'Bench: nine a day on one device (full)', 'resource_bookings', 'day', 9, null,
+        (select r.id from app_public.resource r where r.tenant_id = $1 and r.kind = 'equipment' and 'bench-qualified' = any(r.tags) order by r.name limit 1))`,
+      [data.tenantId],
+    );
+    await owner.query('analyze app_public.sequence_rule, app_public.booking_limit');
   } finally {
     await owner.end();
   }
@@ -142,6 +178,24 @@ export async function runSlotsBench(db: { ownerUrl: string; authUrl: string }, a
     log(`slots: ${engineSlots.length} offered (GraphQL totalCount ${check.data!.availableSlots.totalCount}); engine and reference identical: ${same}`);
     log(`engine vs brute force, p50: ${(reference.p50 / engine.p50).toFixed(0)}x faster (goal >= ${GOALS.speedup}x)`);
     log(`goals: engine p95 ${engine.p95.toFixed(2)} ms (<= ${GOALS.engineP95}: ${engine.p95 <= GOALS.engineP95 ? 'met' : 'NOT met'}), GraphQL p95 ${graphql.p95.toFixed(2)} ms (<= ${GOALS.graphqlP95}: ${graphql.p95 <= GOALS.graphqlP95 ? 'met' : 'NOT met'})`);
+
+    // The same search with the business rules on.
+    await addRules(db.ownerUrl, data);
+    const ruled = await readContext();
+    const ruledInput = searchInputFor(ruled, window);
+    const ruledSlots = findSlots(ruledInput);
+    const ruledSame = JSON.stringify(ruledSlots) === JSON.stringify(findSlotsByBruteForce(ruledInput));
+    const ruledEngine = stats(await time(RUNS.engine, 20, () => findSlots(ruledInput)));
+    const ruledSql = stats(await time(RUNS.context, 5, readContext));
+    const ruledGraphql = stats(await time(RUNS.graphql, 10, () => api.gql(query, { tenant: data.tenantSlug, variables: { s: data.serviceId, from: data.from, to: data.to } })));
+    log('');
+    log(`with 20 gap rules and 3 limits: ${(ruled.blocks ?? []).length} blocks in the window, ${ruledSlots.length} slots offered (engine and reference identical: ${ruledSame})`);
+    row('engine alone, rules on', ruledEngine, RUNS.engine);
+    row('SQL context read, rules on', ruledSql, RUNS.context);
+    row('GraphQL availableSlots over HTTP, rules on', ruledGraphql, RUNS.graphql);
+    const slowdown = ruledGraphql.p50 / graphql.p50;
+    log(`rules on vs off (same run), GraphQL p50 ${slowdown.toFixed(2)}x, p95 ${(ruledGraphql.p95 / graphql.p95).toFixed(2)}x; SQL context p50 ${(ruledSql.p50 / sql.p50).toFixed(2)}x; engine p50 ${(ruledEngine.p50 / engine.p50).toFixed(2)}x`);
+    log(`goal: search slowdown with rules <= ${GOALS.rulesSlowdown}x: ${slowdown <= GOALS.rulesSlowdown ? 'met' : 'NOT met'}`);
     log(`memory: heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB (engine runs: ${((heapAfter - heapBefore) / 1048576).toFixed(1)} MiB change), rss ${(process.memoryUsage().rss / 1048576).toFixed(1)} MiB`);
   } finally {
     await client.end();
