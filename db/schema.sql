@@ -1198,6 +1198,25 @@ comment on function app_hidden.assert_time_zone(zone text) is 'Raises TZINV for 
 revoke execute on function app_hidden.assert_time_zone(zone text) from public;
 grant execute on function app_hidden.assert_time_zone(zone text) to app_admin, app_anonymous, app_bi, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_hidden.free_json(resource_ids uuid[], search_window tstzrange)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select coalesce(jsonb_object_agg(g.resource_id, g.intervals), '{}'::jsonb)
+  from (
+    select f.resource_id,
+           jsonb_agg(jsonb_build_array((extract(epoch from lower(f.free)) * 1000)::bigint, (extract(epoch from upper(f.free)) * 1000)::bigint)
+                     order by lower(f.free)) as intervals
+    from app_private.free_intervals(resource_ids, search_window) f
+    group by f.resource_id
+  ) g;
+$function$;
+comment on function app_hidden.free_json(resource_ids uuid[], search_window tstzrange) is 'free_intervals as JSON: {resourceId: [[fromMs, toMs], ...]}.';
+revoke execute on function app_hidden.free_json(resource_ids uuid[], search_window tstzrange) from public;
+grant execute on function app_hidden.free_json(resource_ids uuid[], search_window tstzrange) to app_admin, app_anonymous, app_customer, app_staff;
+
 CREATE OR REPLACE FUNCTION app_hidden.search_requirements(svc app_public.service)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1239,6 +1258,21 @@ comment on function app_hidden.search_requirements(svc app_public.service) is 'A
 revoke execute on function app_hidden.search_requirements(svc app_public.service) from public;
 grant execute on function app_hidden.search_requirements(svc app_public.service) to app_admin, app_anonymous, app_customer, app_staff;
 
+CREATE OR REPLACE FUNCTION app_hidden.service_json(svc app_public.service)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO 'pg_catalog'
+AS $function$
+  select jsonb_build_object('id', svc.id, 'name', svc.name, 'durationMinutes', svc.duration_minutes,
+    'bufferBeforeMinutes', svc.buffer_before_minutes, 'bufferAfterMinutes', svc.buffer_after_minutes,
+    'minNoticeMinutes', svc.min_notice_minutes, 'maxAdvanceDays', svc.max_advance_days, 'slotStepMinutes', svc.slot_step_minutes,
+    'locationId', svc.location_id);
+$function$;
+comment on function app_hidden.service_json(svc app_public.service) is 'What the slot engine needs of a service, as JSON.';
+revoke execute on function app_hidden.service_json(svc app_public.service) from public;
+grant execute on function app_hidden.service_json(svc app_public.service) to app_admin, app_anonymous, app_customer, app_staff;
+
 CREATE OR REPLACE FUNCTION app_hidden.slot_explain_context(service_id uuid, start_at timestamp with time zone, display_time_zone text DEFAULT NULL::text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1272,20 +1306,10 @@ begin
            'reason', l.reason) order by l.resource_id, lower(l.during)), '[]'::jsonb)
     into layers
   from app_private.availability_layers(candidate_ids, around) l;
-  select coalesce(jsonb_object_agg(g.resource_id, g.intervals), '{}'::jsonb) into free
-  from (
-    select f.resource_id,
-           jsonb_agg(jsonb_build_array((extract(epoch from lower(f.free)) * 1000)::bigint, (extract(epoch from upper(f.free)) * 1000)::bigint)
-                     order by lower(f.free)) as intervals
-    from app_private.free_intervals(candidate_ids, around) f
-    group by f.resource_id
-  ) g;
+  free := app_hidden.free_json(candidate_ids, around);
   return jsonb_build_object(
     'now', (extract(epoch from now()) * 1000)::bigint,
-    'service', jsonb_build_object('id', svc.id, 'name', svc.name, 'durationMinutes', svc.duration_minutes,
-      'bufferBeforeMinutes', svc.buffer_before_minutes, 'bufferAfterMinutes', svc.buffer_after_minutes,
-      'minNoticeMinutes', svc.min_notice_minutes, 'maxAdvanceDays', svc.max_advance_days, 'slotStepMinutes', svc.slot_step_minutes,
-      'locationId', svc.location_id),
+    'service', app_hidden.service_json(svc),
     'locationTimeZone', zone,
     'displayTimeZone', coalesce(display_time_zone, zone),
     'requirements', requirements,
@@ -1335,20 +1359,10 @@ begin
            + coalesce(max(greatest((c->>'bufferBeforeMinutes')::int, (c->>'bufferAfterMinutes')::int)), 0))
     into margin
   from jsonb_array_elements(requirements) q, jsonb_array_elements(q->'candidates') c;
-  select coalesce(jsonb_object_agg(g.resource_id, g.intervals), '{}'::jsonb) into free
-  from (
-    select f.resource_id,
-           jsonb_agg(jsonb_build_array((extract(epoch from lower(f.free)) * 1000)::bigint, (extract(epoch from upper(f.free)) * 1000)::bigint)
-                     order by lower(f.free)) as intervals
-    from app_private.free_intervals(candidate_ids, tstzrange(search_from - margin, search_to + margin, '[)')) f
-    group by f.resource_id
-  ) g;
+  free := app_hidden.free_json(candidate_ids, tstzrange(search_from - margin, search_to + margin, '[)'));
   return jsonb_build_object(
     'now', (extract(epoch from now()) * 1000)::bigint,
-    'service', jsonb_build_object('id', svc.id, 'name', svc.name, 'durationMinutes', svc.duration_minutes,
-      'bufferBeforeMinutes', svc.buffer_before_minutes, 'bufferAfterMinutes', svc.buffer_after_minutes,
-      'minNoticeMinutes', svc.min_notice_minutes, 'maxAdvanceDays', svc.max_advance_days, 'slotStepMinutes', svc.slot_step_minutes,
-      'locationId', svc.location_id),
+    'service', app_hidden.service_json(svc),
     'locationTimeZone', zone,
     'displayTimeZone', coalesce(display_time_zone, zone),
     'requirements', requirements,
@@ -1680,6 +1694,24 @@ begin
   end if;
   ids := array(select (x->>'resourceId')::uuid from jsonb_array_elements(resources) x);
   perform app_private.assert_resources_fill(svc, resources);
+  -- The customer first: lock order is customer and service, then resources (lock_booking_level).
+  if customer ? 'id' then
+    if not staff then
+      raise exception 'Only staff book for an existing customer record' using errcode = '42501';
+    end if;
+    select c.id into customer_id from app_public.customer c where c.tenant_id = tenant and c.id = (customer->>'id')::uuid;
+    if customer_id is null then
+      raise exception 'Customer % does not exist in this tenant', customer->>'id' using errcode = '23503';
+    end if;
+  else
+    insert into app_public.customer (tenant_id, name, email, phone, preferred_time_zone)
+    values (tenant, customer->>'name', nullif(customer->>'email', ''), nullif(customer->>'phone', ''), nullif(customer->>'timeZone', ''))
+    on conflict (tenant_id, email) do update set name = excluded.name,
+      phone = coalesce(excluded.phone, app_public.customer.phone),
+      preferred_time_zone = coalesce(excluded.preferred_time_zone, app_public.customer.preferred_time_zone)
+    returning id into customer_id;
+  end if;
+  perform app_private.lock_booking_level(tenant, customer_id, svc.id);
   perform app_private.lock_resources(tenant, ids);
   if postgres_hold and hold_token is not null then
     select min(h.expires_at) into hold_expiry from app_private.hold h where h.tenant_id = tenant and h.token = hold_token;
@@ -1701,23 +1733,6 @@ begin
     raise exception 'The time is held by someone else' using errcode = 'SLTKN';
   end if;
   perform app_private.assert_bookable(svc, starts_at, resources);
-
-  if customer ? 'id' then
-    if not staff then
-      raise exception 'Only staff book for an existing customer record' using errcode = '42501';
-    end if;
-    select c.id into customer_id from app_public.customer c where c.tenant_id = tenant and c.id = (customer->>'id')::uuid;
-    if customer_id is null then
-      raise exception 'Customer % does not exist in this tenant', customer->>'id' using errcode = '23503';
-    end if;
-  else
-    insert into app_public.customer (tenant_id, name, email, phone, preferred_time_zone)
-    values (tenant, customer->>'name', nullif(customer->>'email', ''), nullif(customer->>'phone', ''), nullif(customer->>'timeZone', ''))
-    on conflict (tenant_id, email) do update set name = excluded.name,
-      phone = coalesce(excluded.phone, app_public.customer.phone),
-      preferred_time_zone = coalesce(excluded.preferred_time_zone, app_public.customer.preferred_time_zone)
-    returning id into customer_id;
-  end if;
 
   -- Staff are approvers: what they book is confirmed. Customers wait when the service or a resource asks for approval.
   new_status := case when not staff and (svc.requires_approval or exists (
@@ -1927,8 +1942,11 @@ begin
   if b.id is null or not (current_setting('role', true) in ('app_staff', 'app_admin') or owner_ok) then
     raise exception 'No booking % that you may approve', booking_id using errcode = 'BKGUK';
   end if;
-  perform app_private.lock_resources(tenant, ids);
   select * into b from app_public.booking x where x.tenant_id = tenant and x.id = booking_id for update;
+  -- Under the row lock: a move committed while we waited changed the resources.
+  ids := array(select a.resource_id from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = booking_id);
+  perform app_private.lock_booking_level(tenant, b.customer_id, b.service_id);
+  perform app_private.lock_resources(tenant, ids);
   if b.status <> 'pending_approval' then
     raise exception 'Booking % is %, not pending approval', booking_id, b.status using errcode = 'BKGNP';
   end if;
@@ -2184,21 +2202,22 @@ $function$;
 comment on function app_private.location_open_hours(tenant uuid, location_id uuid, search_window tstzrange) is 'When a location is open in a window: weekly opening hours plus location-wide open overrides (the whole window without hours).';
 revoke execute on function app_private.location_open_hours(tenant uuid, location_id uuid, search_window tstzrange) from public;
 
-CREATE OR REPLACE FUNCTION app_private.lock_booking_level(b app_public.booking)
+CREATE OR REPLACE FUNCTION app_private.lock_booking_level(tenant uuid, customer_id uuid, service_id uuid)
  RETURNS void
  LANGUAGE plpgsql
  SET search_path TO 'pg_catalog'
 AS $function$
+#variable_conflict use_variable
 begin
-  if exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind = 'customer_bookings') then
-    perform pg_advisory_xact_lock(hashtextextended(b.tenant_id::text || ':customer:' || b.customer_id::text, 0));
+  if exists (select 1 from app_public.booking_limit l where l.tenant_id = tenant and l.enabled and l.kind = 'customer_bookings') then
+    perform pg_advisory_xact_lock(hashtextextended(tenant::text || ':customer:' || customer_id::text, 0));
   end if;
-  if exists (select 1 from app_public.booking_limit l where l.tenant_id = b.tenant_id and l.enabled and l.kind = 'concurrent_bookings' and l.service_id = b.service_id) then
-    perform pg_advisory_xact_lock(hashtextextended(b.tenant_id::text || ':service:' || b.service_id::text, 0));
+  if exists (select 1 from app_public.booking_limit l where l.tenant_id = tenant and l.enabled and l.kind = 'concurrent_bookings' and l.service_id = service_id) then
+    perform pg_advisory_xact_lock(hashtextextended(tenant::text || ':service:' || service_id::text, 0));
   end if;
 end;
 $function$;
-revoke execute on function app_private.lock_booking_level(b app_public.booking) from public;
+revoke execute on function app_private.lock_booking_level(tenant uuid, customer_id uuid, service_id uuid) from public;
 
 CREATE OR REPLACE FUNCTION app_private.lock_resources(tenant uuid, resource_ids uuid[])
  RETURNS void
@@ -2234,6 +2253,7 @@ begin
   end if;
   select * into svc from app_public.service x where x.tenant_id = tenant and x.id = s.service_id;
   ids := array(select (x->>'resourceId')::uuid from jsonb_array_elements(s.resources) x);
+  perform app_private.lock_booking_level(tenant, s.customer_id, svc.id);
   perform app_private.lock_resources(tenant, ids);
   for instance in select * from jsonb_array_elements(instances) loop
     if exists (select 1 from app_public.booking b where b.tenant_id = tenant and b.series_id = s.id
@@ -2314,6 +2334,7 @@ begin
   end if;
   perform app_private.assert_resources_fill(svc, resources);
   old_ids := array(select a.resource_id from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id);
+  perform app_private.lock_booking_level(tenant, b.customer_id, svc.id);
   perform app_private.lock_resources(tenant, old_ids || new_ids);
   delete from app_public.booking_allocation a where a.tenant_id = tenant and a.booking_id = b.id;
   perform app_private.assert_bookable(svc, starts_at, resources);
@@ -2324,7 +2345,12 @@ begin
                select 1 from app_public.resource r where r.tenant_id = tenant and r.id = any(new_ids) and r.requires_approval))
              then 'pending_approval' else x.status end,
     approval_expires_at = case when not staff and x.status <> 'pending_approval' then null else x.approval_expires_at end
-  where x.tenant_id = tenant and x.id = b.id;
+  where x.tenant_id = tenant and x.id = b.id
+  returning * into b;
+  if b.status = 'pending_approval' and b.decided_at is not null then
+    -- Waiting again: the earlier decision was about the old time.
+    update app_public.booking x set decided_by = null, decided_at = null, decision_note = null where x.tenant_id = tenant and x.id = b.id;
+  end if;
   insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id)
   select tenant, b.id, (x->>'resourceId')::uuid, (x->>'requirementId')::uuid from jsonb_array_elements(resources) x;
   perform app_private.enqueue_job('booking__rescheduled', json_build_object('tenantId', tenant, 'bookingId', b.id));
@@ -2649,7 +2675,7 @@ begin
   if current_setting('transaction_isolation') <> 'read committed' then
     raise exception 'Bookings are written in READ COMMITTED transactions (rules are checked under locks)' using errcode = '55000';
   end if;
-  perform app_private.lock_booking_level(b);
+  perform app_private.lock_booking_level(b.tenant_id, b.customer_id, b.service_id);
   perform app_private.assert_rules(b, null);
   return null;
 end;
@@ -2721,10 +2747,10 @@ begin
   if current_setting('transaction_isolation') <> 'read committed' then
     raise exception 'Bookings are written in READ COMMITTED transactions (rules are checked under locks)' using errcode = '55000';
   end if;
-  perform app_private.lock_resources(new.tenant_id, array[new.resource_id]);
   select * into b from app_public.booking x where x.tenant_id = new.tenant_id and x.id = new.booking_id;
+  perform app_private.lock_booking_level(b.tenant_id, b.customer_id, b.service_id);
+  perform app_private.lock_resources(new.tenant_id, array[new.resource_id]);
   perform app_private.assert_rules(b, new.resource_id);
-  perform app_private.lock_booking_level(b);
   perform app_private.assert_rules(b, null);
   return new;
 end;

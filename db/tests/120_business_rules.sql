@@ -1,7 +1,9 @@
 -- Business rules (migration 000006): sequence gaps and "not on the same day", booking limits (per
 -- resource, per customer, concurrent per service), location opening hours, approval, cancellation and
--- reschedule cut-offs, the blocks the search reads (rule_blocks, search_rule_blocks), and who may write
--- the rule tables. Each rule is tested both ways: the refusal and the boundary that is allowed, and
+-- reschedule cut-offs, what a reschedule's resources must be and approval again after a customer's
+-- move (without the earlier decision), the service and times allocations copy from their booking, the commit-time check of a booking
+-- row without allocations, the blocks the search reads (rule_blocks, search_rule_blocks), and who may
+-- write the rule tables. Each rule is tested both ways: the refusal and the boundary that is allowed, and
 -- each refusal through app_private.book (createBooking) and through direct inserts into booking and
 -- booking_allocation as app_staff (the triggers refuse with the same code).
 -- The fixture is our own tenant in Asia/Tokyo (UTC+9, no DST), so a local day is not a UTC day; every
@@ -9,7 +11,7 @@
 -- the file does not depend on the weekday or the time of day it runs.
 -- Role switches set both claims and the slug through pg_temp.claims (void: not TAP output).
 begin;
-select plan(117);
+select plan(148);
 
 -- Fixture, as the superuser.
 insert into app_public.tenant (id, slug, name, approval_timeout_minutes) values
@@ -555,6 +557,206 @@ select results_eq($$select status::text, starts_at from app_public.booking where
   $$values ('cancelled', pg_temp.soon()), ('confirmed', pg_temp.at(10, '12:00')), ('cancelled', pg_temp.at(10, '10:00')), ('confirmed', pg_temp.at(10, '13:00'))$$,
   'cut-off: the allowed changes took effect');
 reset role;
+
+--------------------------------------------------------------------------------------------------
+-- Rescheduling. The new resources must be distinct candidates filling every required requirement
+-- (assert_resources_fill: NOTOF, DETAIL 'resources', the booking unchanged); a customer who moves a
+-- booking onto something that needs approval waits for approval again (staff do not); and every
+-- allocation carries its booking's service, start and end (copied by _100_derive) after each change.
+-- Plain Room is a second candidate of Room Request that needs no approval (the Approval Room does);
+-- Two Needs needs a Two Doc and a Two Room.
+insert into app_public.resource (tenant_id, id, location_id, kind, name, tags) values
+  ('e0000000-0000-4000-8000-0000000000e1', 'e2000000-0000-4000-8000-000000000022', 'e1000000-0000-4000-8000-000000000001', 'room', 'Plain Room', '{apprres}'),
+  ('e0000000-0000-4000-8000-0000000000e1', 'e2000000-0000-4000-8000-000000000023', 'e1000000-0000-4000-8000-000000000001', 'practitioner', 'Two Doc', '{two}'),
+  ('e0000000-0000-4000-8000-0000000000e1', 'e2000000-0000-4000-8000-000000000024', 'e1000000-0000-4000-8000-000000000001', 'room', 'Two Room', '{two}');
+insert into app_public.availability_template (tenant_id, resource_id, weekday, start_time, end_time)
+select 'e0000000-0000-4000-8000-0000000000e1', r, d, '06:00', '23:00'
+from unnest(array['e2000000-0000-4000-8000-000000000022', 'e2000000-0000-4000-8000-000000000023', 'e2000000-0000-4000-8000-000000000024']::uuid[]) r
+cross join generate_series(1, 7) d;
+insert into app_public.service (tenant_id, id, location_id, name, duration_minutes, slot_step_minutes, max_advance_days) values
+  ('e0000000-0000-4000-8000-0000000000e1', 'e3000000-0000-4000-8000-000000000021', 'e1000000-0000-4000-8000-000000000001', 'Two Needs', 60, 30, 365);
+insert into app_public.service_requirement (tenant_id, id, service_id, name, resource_kind, required_tags) values
+  ('e0000000-0000-4000-8000-0000000000e1', 'e4000000-0000-4000-8000-000000000021', 'e3000000-0000-4000-8000-000000000021', 'Doctor', 'practitioner', '{two}'),
+  ('e0000000-0000-4000-8000-0000000000e1', 'e4000000-0000-4000-8000-000000000022', 'e3000000-0000-4000-8000-000000000021', 'Room', 'room', '{two}');
+-- err(sql): 'SQLSTATE DETAIL' of the error the statement raises, or 'no error'. It runs in a
+-- subtransaction: its effects stay when it succeeds and are rolled back when it fails.
+create function pg_temp.err(q text) returns text language plpgsql as $f$
+declare
+  state text;
+  detail text;
+begin
+  execute q;
+  return 'no error';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, detail = pg_exception_detail;
+  return state || ' ' || coalesce(detail, '');
+end;
+$f$;
+-- The approval__expire jobs of a booking: 'run_at payload-booking' per job.
+create function pg_temp.expiry_jobs(booking uuid) returns text[] language sql stable as $f$
+  select coalesce(array_agg(j.run_at::text || ' ' || (j.payload->>'bookingId')), '{}')
+  from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+  where t.identifier = 'approval__expire' and j.key = 'approval:' || booking::text
+$f$;
+
+set local role app_staff;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000001');
+-- Approval Customer's bookings on Plain Room, confirmed (staff booked them).
+select pg_temp.book('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022', pg_temp.at(20, '10:00'), 'move-1', 'e5000000-0000-4000-8000-000000000005');
+select pg_temp.book('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022', pg_temp.at(21, '10:00'), 'move-2', 'e5000000-0000-4000-8000-000000000005');
+select pg_temp.book('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022', pg_temp.at(22, '10:00'), 'fill-1', 'e5000000-0000-4000-8000-000000000005');
+insert into pg_temp.k
+select 'two-1', booking_id from app_private.book('e3000000-0000-4000-8000-000000000021', pg_temp.at(23, '10:00'),
+  '[{"resourceId": "e2000000-0000-4000-8000-000000000023", "requirementId": "e4000000-0000-4000-8000-000000000021"},
+    {"resourceId": "e2000000-0000-4000-8000-000000000024", "requirementId": "e4000000-0000-4000-8000-000000000022"}]',
+  '{"id": "e5000000-0000-4000-8000-000000000001"}', null, null, null, null, true);
+-- should succeed: both allocations of a new booking carry its service and times
+select results_eq($$select a.resource_id, a.service_id, a.starts_at, a.ends_at, b.service_id = a.service_id and b.starts_at = a.starts_at and b.ends_at = a.ends_at
+                    from app_public.booking_allocation a join app_public.booking b on b.id = a.booking_id where a.booking_id = pg_temp.id('two-1') order by a.resource_id$$,
+  $$values ('e2000000-0000-4000-8000-000000000023'::uuid, 'e3000000-0000-4000-8000-000000000021'::uuid, pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00'), true),
+           ('e2000000-0000-4000-8000-000000000024'::uuid, 'e3000000-0000-4000-8000-000000000021'::uuid, pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00'), true)$$,
+  'allocation copies: after insert, every allocation has its booking''s service, start and end');
+
+-- should fail with NOTOF (resources), changing nothing: no resources, one twice, a non-candidate,
+-- a candidate of another service's requirement, a required requirement left unfilled
+set local role app_customer;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000004');
+select is(pg_temp.err($$select app_private.reschedule_booking(pg_temp.id('fill-1'), pg_temp.at(22, '12:00'), '[]')$$), 'NOTOF resources',
+  'reschedule: no resources is NOTOF (resources)');
+select is(pg_temp.err($$select app_private.reschedule_booking(pg_temp.id('fill-1'), pg_temp.at(22, '12:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022') || pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022'))$$),
+  'NOTOF resources', 'reschedule: the same resource twice is NOTOF (resources)');
+set local role app_staff;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000001');
+select is(pg_temp.err($$select app_private.reschedule_booking(pg_temp.id('fill-1'), pg_temp.at(22, '12:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000001'))$$),
+  'NOTOF resources', 'reschedule: a resource that is not a candidate of its requirement (a practitioner for a room) is NOTOF (resources)');
+select is(pg_temp.err($$select app_private.reschedule_booking(pg_temp.id('fill-1'), pg_temp.at(22, '12:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000018', 'e2000000-0000-4000-8000-000000000018'))$$),
+  'NOTOF resources', 'reschedule: a candidate of another service''s requirement is NOTOF (resources)');
+select is(pg_temp.err($$select app_private.reschedule_booking(pg_temp.id('two-1'), pg_temp.at(23, '12:00'),
+    '[{"resourceId": "e2000000-0000-4000-8000-000000000023", "requirementId": "e4000000-0000-4000-8000-000000000021"}]')$$),
+  'NOTOF resources', 'reschedule: leaving a required requirement unfilled is NOTOF (resources)');
+select results_eq($$select b.id, b.status::text, b.starts_at, b.ends_at, a.resource_id, a.requirement_id, a.active, a.busy
+                    from app_public.booking b join app_public.booking_allocation a on a.booking_id = b.id
+                    where b.id in (pg_temp.id('fill-1'), pg_temp.id('two-1')) order by b.starts_at, a.resource_id$$,
+  $$values (pg_temp.id('fill-1'), 'confirmed', pg_temp.at(22, '10:00'), pg_temp.at(22, '11:00'), 'e2000000-0000-4000-8000-000000000022'::uuid,
+            'e4000000-0000-4000-8000-000000000019'::uuid, true, tstzrange(pg_temp.at(22, '10:00'), pg_temp.at(22, '11:00'))),
+           (pg_temp.id('two-1'), 'confirmed', pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00'), 'e2000000-0000-4000-8000-000000000023'::uuid,
+            'e4000000-0000-4000-8000-000000000021'::uuid, true, tstzrange(pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00'))),
+           (pg_temp.id('two-1'), 'confirmed', pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00'), 'e2000000-0000-4000-8000-000000000024'::uuid,
+            'e4000000-0000-4000-8000-000000000022'::uuid, true, tstzrange(pg_temp.at(23, '10:00'), pg_temp.at(23, '11:00')))$$,
+  'reschedule: after NOTOF the bookings keep their status, times and allocations');
+
+-- should succeed: the allocations follow a staff reschedule, a direct change of the booking's times,
+-- and (as the owner: not a staff column) a change of its service
+select app_private.reschedule_booking(pg_temp.id('fill-1'), pg_temp.at(22, '14:00'),
+  pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000022'));
+select results_eq($$select a.service_id, a.starts_at, a.ends_at, a.busy from app_public.booking_allocation a where a.booking_id = pg_temp.id('fill-1')$$,
+  $$values ('e3000000-0000-4000-8000-000000000019'::uuid, pg_temp.at(22, '14:00'), pg_temp.at(22, '15:00'), tstzrange(pg_temp.at(22, '14:00'), pg_temp.at(22, '15:00')))$$,
+  'allocation copies: after a staff reschedule, the new start and end');
+update app_public.booking set starts_at = pg_temp.at(22, '16:00'), ends_at = pg_temp.at(22, '17:30') where id = pg_temp.id('fill-1');
+select results_eq($$select a.service_id, a.starts_at, a.ends_at, a.busy from app_public.booking_allocation a where a.booking_id = pg_temp.id('fill-1')$$,
+  $$values ('e3000000-0000-4000-8000-000000000019'::uuid, pg_temp.at(22, '16:00'), pg_temp.at(22, '17:30'), tstzrange(pg_temp.at(22, '16:00'), pg_temp.at(22, '17:30')))$$,
+  'allocation copies: after a direct update of the booking''s starts_at and ends_at');
+reset role;
+update app_public.booking set service_id = 'e3000000-0000-4000-8000-000000000016' where id = pg_temp.id('fill-1');
+select results_eq($$select a.service_id, a.starts_at, a.ends_at from app_public.booking_allocation a where a.booking_id = pg_temp.id('fill-1')$$,
+  $$values ('e3000000-0000-4000-8000-000000000016'::uuid, pg_temp.at(22, '16:00'), pg_temp.at(22, '17:30'))$$,
+  'allocation copies: after a change of the booking''s service');
+
+-- Approval again: the customer moves a confirmed booking onto the Approval Room.
+set local role app_customer;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000004');
+select lives_ok($$select app_private.reschedule_booking(pg_temp.id('move-1'), pg_temp.at(20, '12:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000020'))$$,
+  'reschedule approval: a customer moves their confirmed booking onto a resource that needs approval');
+reset role;
+select results_eq($$select status::text, approval_expires_at from app_public.booking where id = pg_temp.id('move-1')$$,
+  $$values ('pending_approval', now() + interval '120 minutes')$$,
+  'reschedule approval: it is pending approval again, expiring after the tenant''s timeout');
+select is(pg_temp.expiry_jobs(pg_temp.id('move-1')), array[(now() + interval '120 minutes')::text || ' ' || pg_temp.id('move-1')],
+  'reschedule approval: an approval__expire job is queued for the expiry');
+select results_eq($$select a.resource_id, a.active, a.starts_at, a.service_id from app_public.booking_allocation a where a.booking_id = pg_temp.id('move-1')$$,
+  $$values ('e2000000-0000-4000-8000-000000000020'::uuid, true, pg_temp.at(20, '12:00'), 'e3000000-0000-4000-8000-000000000019'::uuid)$$,
+  'reschedule approval: the pending booking holds its new resource and time');
+-- the same for a service that needs approval: appr-1, approved by staff above, moved by its customer
+select results_eq($$select decided_by, decided_at is not null, decision_note from app_public.booking where id = pg_temp.id('appr-1')$$,
+  $$values ('e6000000-0000-4000-8000-000000000001'::uuid, true, 'See you'::text)$$,
+  'reschedule approval: before its customer''s move, the approved booking carries the decision (approver, time, note)');
+set local role app_customer;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000004');
+select lives_ok($$select app_private.reschedule_booking(pg_temp.id('appr-1'), pg_temp.at(10, '14:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000018', 'e2000000-0000-4000-8000-000000000018'))$$,
+  'reschedule approval: a customer moves their approved booking of a service that needs approval');
+reset role;
+select results_eq($$select status::text, approval_expires_at, starts_at from app_public.booking where id = pg_temp.id('appr-1')$$,
+  $$values ('pending_approval', now() + interval '120 minutes', pg_temp.at(10, '14:00'))$$,
+  'reschedule approval: the approved booking of such a service is pending approval again');
+-- should succeed: the decision was about the old time; waiting again, it carries none
+select results_eq($$select decided_by, decided_at, decision_note from app_public.booking where id = pg_temp.id('appr-1')$$,
+  $$values (null::uuid, null::timestamptz, null::text)$$,
+  'reschedule approval: pending again, the earlier decided_by, decided_at and decision_note are cleared');
+-- staff moving a confirmed booking onto the Approval Room keep it confirmed, with no timer
+set local role app_staff;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000001');
+select lives_ok($$select app_private.reschedule_booking(pg_temp.id('move-2'), pg_temp.at(21, '12:00'),
+    pg_temp.res('e3000000-0000-4000-8000-000000000019', 'e2000000-0000-4000-8000-000000000020'))$$,
+  'reschedule approval: staff move a confirmed booking onto a resource that needs approval');
+reset role;
+select results_eq($$select b.status::text, b.approval_expires_at, a.resource_id, a.active from app_public.booking b
+                    join app_public.booking_allocation a on a.booking_id = b.id where b.id = pg_temp.id('move-2')$$,
+  $$values ('confirmed', null::timestamptz, 'e2000000-0000-4000-8000-000000000020'::uuid, true)$$,
+  'reschedule approval: a staff move keeps the booking confirmed');
+select is(pg_temp.expiry_jobs(pg_temp.id('move-2')), '{}'::text[], 'reschedule approval: no approval__expire job for a staff move');
+
+--------------------------------------------------------------------------------------------------
+-- A booking row without any allocation holds no resource but still counts: its booking-level rules
+-- (customer limits, concurrency, opening hours) are checked at COMMIT by the deferred constraint
+-- trigger. The file is one transaction, so `set constraints all immediate` runs that check now
+-- (inside pg_temp.err, a subtransaction: a failure leaves the row, its check still pending, and the
+-- constraint deferred again; each such row is cancelled before the next check).
+-- One a day (customer) is enabled again, and Rules Tokyo Hours is open 09:00-17:00 every day again.
+update app_public.booking_limit set enabled = true where id = 'e8000000-0000-4000-8000-000000000004';
+update app_public.location set opening_hours = (select jsonb_agg(jsonb_build_object('weekday', d, 'opens', '09:00', 'closes', '17:00')) from generate_series(1, 7) d)
+where id = 'e1000000-0000-4000-8000-000000000002';
+set local role app_staff;
+select pg_temp.claims('e0000000-0000-4000-8000-0000000000e1', 'e6000000-0000-4000-8000-000000000001');
+-- should fail with RLLIM at commit: Limit Day already has a booking on day 10 (08:00 local)
+select lives_ok($$insert into app_public.booking (service_id, customer_id, starts_at, idempotency_key)
+  values ('e3000000-0000-4000-8000-000000000016', 'e5000000-0000-4000-8000-000000000002', pg_temp.at(10, '14:00'), 'row-limit')$$,
+  'commit check: a booking row without allocation that breaks a customer limit passes its own statement');
+select is(pg_temp.err('set constraints all immediate'), 'RLLIM e8000000-0000-4000-8000-000000000004',
+  'commit check: ... and fails at commit with RLLIM naming the limit');
+update app_public.booking set status = 'cancelled' where idempotency_key = 'row-limit';
+-- should fail with RLLIM at commit: two Group Classes already run at 10:00 on day 10
+select lives_ok($$insert into app_public.booking (service_id, customer_id, starts_at, idempotency_key)
+  values ('e3000000-0000-4000-8000-000000000014', 'e5000000-0000-4000-8000-000000000003', pg_temp.at(30, '10:00'), 'row-class-free')$$,
+  'commit check: a booking row without allocation of a class at a free time passes its own statement');
+select lives_ok($$insert into app_public.booking (service_id, customer_id, starts_at, idempotency_key)
+  values ('e3000000-0000-4000-8000-000000000014', 'e5000000-0000-4000-8000-000000000006', pg_temp.at(10, '10:30'), 'row-class')$$,
+  'commit check: a booking row without allocation of a third overlapping class passes its own statement');
+select is(pg_temp.err('set constraints all immediate'), 'RLLIM e8000000-0000-4000-8000-000000000003',
+  'commit check: ... and fails at commit with RLLIM naming the concurrency limit');
+update app_public.booking set status = 'cancelled' where idempotency_key = 'row-class';
+-- should fail with RLHRS at commit: 16:30-17:30 ends after closing
+select lives_ok($$insert into app_public.booking (service_id, customer_id, starts_at, idempotency_key)
+  values ('e3000000-0000-4000-8000-000000000017', 'e5000000-0000-4000-8000-000000000003', pg_temp.at(20, '16:30'), 'row-hours')$$,
+  'commit check: a booking row without allocation outside the opening hours passes its own statement');
+select is(pg_temp.err('set constraints all immediate'), 'RLHRS ', 'commit check: ... and fails at commit with RLHRS');
+update app_public.booking set status = 'cancelled' where idempotency_key = 'row-hours';
+-- should succeed at commit: inside the opening hours, the customer's only booking that day
+select lives_ok($$insert into app_public.booking (service_id, customer_id, starts_at, idempotency_key)
+  values ('e3000000-0000-4000-8000-000000000017', 'e5000000-0000-4000-8000-000000000003', pg_temp.at(21, '16:00'), 'row-ok')$$,
+  'commit check: a booking row without allocation that breaks no rule passes its own statement');
+select lives_ok('set constraints all immediate', 'commit check: ... and passes at commit (with the class at a free time before it)');
+select results_eq($$select idempotency_key, status::text from app_public.booking where idempotency_key like 'row-%' order by idempotency_key$$,
+  $$values ('row-class', 'cancelled'), ('row-class-free', 'confirmed'), ('row-hours', 'cancelled'), ('row-limit', 'cancelled'), ('row-ok', 'confirmed')$$,
+  'commit check: the rows that passed stay confirmed');
+-- Back to the default (the file's only deferrable constraint is _300_check_rules on booking).
+set constraints all deferred;
+reset role;
+update app_public.booking_limit set enabled = false where id = 'e8000000-0000-4000-8000-000000000004';
 
 --------------------------------------------------------------------------------------------------
 -- rule_blocks itself (owner-only): exactly the gap after the one Gap Prep on Gap Doc One near day 10,

@@ -18,9 +18,11 @@ const id = (n: number) => `ea000000-0000-4000-8000-${String(n).padStart(12, '0')
 const RESOURCE = id(2);
 const SERVICE = id(3);
 const REQUIREMENT = id(4);
+const OWNER = randomUUID();
 const run = randomUUID().slice(0, 8);
 const EXPIRED_EMAIL = `approval-expired-${run}@example.test`;
 const WAITING_EMAIL = `approval-waiting-${run}@example.test`;
+const OWNER_EMAIL = `approval-owner-${run}@example.test`;
 
 let pool: pg.Pool;
 let runner: Runner | undefined;
@@ -78,8 +80,9 @@ const outbox = async (recipient: string) =>
 
 beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.ownerUrl, max: 4 });
-  await pool.query(`insert into app_public.resource (tenant_id, id, location_id, kind, name, tags, requires_approval) values ($1, $2, $3, 'equipment', 'Approval Test Spectrometer', '{approval-test}', true)`,
-    [NORTHGATE, RESOURCE, HALL]);
+  await pool.query(`insert into app_public.app_user (id, email, name) values ($1, $2, 'Spectrometer Owner')`, [OWNER, OWNER_EMAIL]);
+  await pool.query(`insert into app_public.resource (tenant_id, id, location_id, kind, name, tags, requires_approval, owner_user_id) values ($1, $2, $3, 'equipment', 'Approval Test Spectrometer', '{approval-test}', true, $4)`,
+    [NORTHGATE, RESOURCE, HALL, OWNER]);
   await pool.query(`insert into app_public.service (tenant_id, id, location_id, name, duration_minutes) values ($1, $2, $3, 'Approval Test Session', 60)`,
     [NORTHGATE, SERVICE, HALL]);
   await pool.query(`insert into app_public.service_requirement (tenant_id, id, service_id, name, resource_kind, required_tags) values ($1, $2, $3, 'Spectrometer', 'equipment', '{approval-test}')`,
@@ -147,7 +150,7 @@ describe('approval timeouts', () => {
     expect((await outbox(WAITING_EMAIL)).map((m) => m.subject)).not.toContain('Your booking request was declined');
   });
 
-  it('booking__requested tells the customer the booking waits for approval', async () => {
+  it('booking__requested tells the customer the booking waits for approval, and asks the resource owner', async () => {
     const email = `approval-requested-${run}@example.test`;
     const { bookingId: requested } = await pendingBooking(email, '2032-03-04T15:00:00Z', new Date(Date.now() + 24 * 3_600_000).toISOString());
     await pool.query(`select app_private.enqueue_job('booking__requested', json_build_object('tenantId', $1::uuid, 'bookingId', $2::uuid))`, [NORTHGATE, requested]);
@@ -158,5 +161,12 @@ describe('approval timeouts', () => {
     expect(mail[0]!.body).toMatch(/waits for an approver/);
     expect(mail[0]!.body).not.toContain('Reason:');
     expect((await bookingRow(requested)).status).toBe('pending_approval');
+    await waitUntil(async () => (await outbox(OWNER_EMAIL)).length > 0, 'the approver email is in the outbox');
+    const asked = await outbox(OWNER_EMAIL);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.subject).toBe('A booking request waits for your approval');
+    expect(asked[0]!.body).toContain('Approval Test Spectrometer');
+    expect(asked[0]!.body).toContain(`Thu 04 Mar 2032 10:00 EST`);
+    expect(asked[0]!.body).toContain(requested);
   });
 });

@@ -59,6 +59,36 @@ async function notify(event: Event, payload: unknown, helpers: JobHelpers): Prom
   }
   const body = `Hello ${facts.customer_name},\n\n${facts.service_name} at ${facts.location_name}, ${facts.local_start} ${facts.abbreviation}: ${event}.\n${details(event, facts)}`;
   await helpers.addJob('message__send', { channel: 'email', to: facts.email, subject: SUBJECTS[event], body, tenantId }, { jobKey: `booking:${bookingId}:${event}:${helpers.job.id}` });
+  if (event === 'requested') await askApprovers(tenantId, bookingId, helpers);
+}
+
+/**
+ * A request also goes to the owners of the booked resources that need approval (they may approve);
+ * the time in the location's zone, where they work. Staff see pending bookings in the API.
+ */
+async function askApprovers(tenantId: string, bookingId: string, helpers: JobHelpers): Promise<void> {
+  const { rows } = await helpers.withPgClient((client) =>
+    client.query<{ email: string; name: string; resource_name: string; service_name: string; local_start: string; abbreviation: string; customer_name: string }>(
+      `select u.email, u.name, r.name as resource_name, s.name as service_name, c.name as customer_name,
+              to_char((z).local, 'Dy DD Mon YYYY HH24:MI') as local_start, (z).abbreviation
+       from app_public.booking b
+       join app_public.booking_allocation a on a.tenant_id = b.tenant_id and a.booking_id = b.id
+       join app_public.resource r on r.tenant_id = a.tenant_id and r.id = a.resource_id and r.requires_approval
+       join app_public.app_user u on u.id = r.owner_user_id
+       join app_public.customer c on c.tenant_id = b.tenant_id and c.id = b.customer_id
+       join app_public.service s on s.tenant_id = b.tenant_id and s.id = b.service_id
+       join app_public.location l on l.tenant_id = s.tenant_id and l.id = s.location_id
+       cross join lateral (select app_public.local_time(b.starts_at, l.time_zone) as z) t
+       where b.tenant_id = $1 and b.id = $2 and b.status = 'pending_approval'`,
+      [tenantId, bookingId],
+    ),
+  );
+  for (const owner of rows) {
+    const body = `Hello ${owner.name},\n\n${owner.customer_name} asks for ${owner.service_name} with ${owner.resource_name}, ${owner.local_start} ${owner.abbreviation}.\n`
+      + `Approve or decline booking ${bookingId} (approveBooking / declineBooking); undecided requests are declined automatically.\n`;
+    await helpers.addJob('message__send', { channel: 'email', to: owner.email, subject: 'A booking request waits for your approval', body, tenantId },
+      { jobKey: `booking:${bookingId}:approval:${owner.email}:${helpers.job.id}` });
+  }
 }
 
 export const booking__requested: Task = (payload, helpers) => notify('requested', payload, helpers);
