@@ -7,8 +7,11 @@
 // deadlock while the booking row took the customer's lock before the allocation took the resource's),
 // (g) 20 raw overlapping writers of one resource, (h) the customer limit between a direct writer of a
 // two-resource booking and app_private.book on one of its resources (a deadlock while book took its
-// resource before the customer), and (i) staff approving a pending booking while its customer moves
-// it (a deadlock while decide_booking took the resources before the booking row). No interleaving may
+// resource before the customer), (i) staff approving a pending booking while its customer moves
+// it (a deadlock while decide_booking took the resources before the booking row), and (j) an approval
+// that waited for the row of a booking whose move then committed, against a direct writer of the
+// moved-to and moved-from resources (a deadlock while decide_booking locked the resources it had read
+// before taking the row, not the booking's resources after the move). No interleaving may
 // end in a deadlock (40P01): every path takes the booking row (when it exists), then the customer's or
 // service's lock (when such a limit exists), then the resources'.
 // Each scenario has its own tenant (fresh ids), so nothing here meets the seed or other tests.
@@ -764,6 +767,85 @@ describe('(i) staff approve a pending booking while its customer moves it: never
         seen[order] = (seen[order] ?? 0) + 1;
       }
       console.log(`(i) ${ROUNDS} rounds: ${JSON.stringify(seen)}`);
+    });
+  });
+});
+
+describe('(j) staff approve a pending booking whose move commits while the approval waits for its row: the approval locks the moved-to resource, never a deadlock', () => {
+  // decide_booking must read the booking's resources after SELECT ... FOR UPDATE. Read before it, the
+  // approval locked the resource the booking had left (from-resource), then, updating the row, the one
+  // it moved to (to-resource), in the opposite order to another writer holding to-resource and then
+  // taking from-resource: 40P01. Read under the row lock, the approval only waits for to-resource.
+  let f: Fixture;
+  const staffUser = randomUUID();
+  const customerUser = randomUUID();
+  const otherCustomer = randomUUID();
+  const setup = async () => {
+    if (!f) {
+      f = await fixture('stale', { practitioner: 2 }, { Consult: [60, 'practitioner'], Pair: [60, 'practitioner', 2] });
+      await owner.query(`update app_public.service set requires_approval = true where id = $1`, [f.services.Consult!.id]);
+      await owner.query(`insert into app_public.app_user (id, email, name) values ($1, $2, 'Race Approver'), ($3, $4, 'Race Patient')`,
+        [staffUser, `race-j-approver-${run}@example.test`, customerUser, `race-j-patient-${run}@example.test`]);
+      await owner.query(`update app_public.customer set user_id = $1 where id = $2`, [customerUser, f.customerId]);
+      await owner.query(`insert into app_public.customer (tenant_id, id, name) values ($1, $2, 'Other Customer')`, [f.tenantId, otherCustomer]);
+    }
+    return f;
+  };
+
+  it('the move commits while the approval waits for the row, and a direct writer takes the to-resource then the from-resource: all commit, in both resource orders', async () => {
+    await timed('(j) approval after a move', async () => {
+      const g = await setup();
+      const [lo, hi] = [...g.resources.practitioner!].sort() as [string, string];
+      for (const [day, from, to] of [[10, hi, lo], [11, lo, hi]] as const) {
+        const label = `day ${day}, ${from === hi ? 'hi to lo' : 'lo to hi'}`;
+        const { rows: [request] } = await owner.query<{ id: string }>(
+          `insert into app_public.booking (tenant_id, service_id, customer_id, status, starts_at) values ($1, $2, $3, 'pending_approval', $4) returning id`,
+          [g.tenantId, g.services.Consult!.id, g.customerId, at(day, '10:00')]);
+        const id = request!.id;
+        await owner.query('insert into app_public.booking_allocation (tenant_id, booking_id, resource_id, requirement_id) values ($1, $2, $3, $4)',
+          [g.tenantId, id, from, g.services.Consult!.requirementId]);
+        const mover = await staffTx(g, 'read committed', api, { role: 'app_customer', userId: customerUser });
+        const approver = await staffTx(g, 'read committed', api, { role: 'app_staff', userId: staffUser });
+        const writer = await staffTx(g);
+        try {
+          // The customer moves the request to `to` (holding the row, and both resources' locks) ...
+          expect(await mover.attempt(async (c) => {
+            await c.query('select app_private.reschedule_booking($1, $2, $3)', [id, at(day, '14:00'), resourcesJson(g, 'Consult', to)]);
+          }), label).toBeNull();
+          // ... the approval waits for the row (it used to have read `from` already) ...
+          const approving = approver.attempt(async (c) => {
+            await c.query(`select status from app_private.decide_booking($1, true, 'Approved')`, [id]);
+          });
+          await waitForRowLock(approver.pid, 'the approval to wait for the row held by the move');
+          // ... and another customer's two-resource booking (another time) waits for `to`.
+          const steps = directSteps(g, 'Pair', [to, from], at(day, '08:00'), otherCustomer);
+          expect(await writer.attempt(steps.row), label).toBeNull();
+          const first = writer.attempt(steps.allocate(to));
+          await waitForAdvisory(writer.pid, 'the direct writer to wait for the to-resource held by the move');
+          expect(await mover.finish(), label).toBe('committed');
+          // The writer holds `to`; the approval, now with the row, waits for `to` too (and holds nothing
+          // the writer needs: it used to hold `from`).
+          expect(await first, label).toBeNull();
+          await waitForAdvisory(approver.pid, 'the approval to wait for the to-resource held by the direct writer');
+          expect(await writer.attempt(steps.allocate(from)), `${label}: no 40P01`).toBeNull();
+          expect(await writer.finish(), label).toBe('committed');
+          expect(await approving, `${label}: no 40P01`).toBeNull();
+          expect(await approver.finish(), label).toBe('committed');
+        } finally {
+          await Promise.all([mover, approver, writer].map((tx) => tx.finish('rollback')));
+        }
+        // The request approved at its new time, on `to` only; the writer's booking on both resources.
+        const { rows: [b] } = await owner.query<{ status: string; decided_by: string | null; starts_at: Date; allocations: string[] }>(
+          `select b.status, b.decided_by, b.starts_at,
+                  (select array_agg(a.resource_id::text) from app_public.booking_allocation a where a.booking_id = b.id and a.active) as allocations
+           from app_public.booking b where b.id = $1`, [id]);
+        expect(b, label).toEqual({ status: 'confirmed', decided_by: staffUser, starts_at: new Date(at(day, '14:00')), allocations: [to] });
+        const { rows: [pair] } = await owner.query<{ resources: string[] }>(
+          `select array_agg(a.resource_id::text order by a.resource_id::text) as resources from app_public.booking b
+           join app_public.booking_allocation a on a.booking_id = b.id and a.active where b.tenant_id = $1 and b.customer_id = $2 and b.starts_at = $3`,
+          [g.tenantId, otherCustomer, at(day, '08:00')]);
+        expect(pair!.resources, label).toEqual([lo, hi]);
+      }
     });
   });
 });
