@@ -6,8 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'postgraphile/graphql';
 import type { PgClient } from 'postgraphile/@dataplan/pg';
 import { readSearchContext, searchInputFor, withoutOthersHolds, zonedLabels, type SearchContext } from './availability.ts';
+import { ruleReason } from './engine/explain.ts';
 import type { Interval } from './engine/intervals.ts';
 import { busyRange, explainStart, findSlots, noticeWindow, type RuleBlock, type SearchInput, type Slot } from './engine/search.ts';
+import { loadRegisteredCodes } from './errors.ts';
 import type { HoldScope, HoldStore } from './holds/types.ts';
 import { instantMs, isoOf } from './time.ts';
 
@@ -30,8 +32,19 @@ export function bookingError(message: string, code: string, alternatives?: Alter
   return new GraphQLError(message, { extensions: { code, ...extra, ...(alternatives ? { alternatives } : {}) } });
 }
 
-/** The database's rule errors and their API codes (db/ERRORS.md). */
-const RULE_ERRORS: Record<string, string> = { RLGAP: 'GAP_RULE', RLLIM: 'LIMIT_REACHED', RLHRS: 'LOCATION_CLOSED' };
+/** API codes of the SQLSTATEs, from the registry maskError uses (db/ERRORS.md). */
+const API_CODES = loadRegisteredCodes();
+/** Database refusals of a booking write that come with alternatives; for the rules, DETAIL is the rule's id. */
+const REFUSALS = new Set(['SLTKN', 'HLDEX', 'RLGAP', 'RLLIM', 'RLHRS']);
+const RULE_REFUSALS = new Set(['RLGAP', 'RLLIM']);
+
+/** The typed refusal for a database error of a booking write, or null to let it through as it is. */
+async function refusal(error: unknown, alternatives: () => Promise<Alternative[]>): Promise<GraphQLError | null> {
+  const { code, message, detail } = error as DbError;
+  const apiCode = code && REFUSALS.has(code) ? API_CODES.get(code) : undefined;
+  if (!apiCode) return null;
+  return bookingError(message ?? apiCode, apiCode, await alternatives(), RULE_REFUSALS.has(code!) && detail ? { ruleId: detail } : {});
+}
 
 /**
  * The business rule behind the engine refusing `start`, if a rule is the reason: a rule on the
@@ -49,11 +62,9 @@ function ruleRefusal(input: SearchInput, start: number): RuleBlock | null {
   return null;
 }
 
+/** The refusal for a rule, worded as explainAvailability words it (instants in UTC). */
 function ruleError(rule: RuleBlock, alternatives: Alternative[]): GraphQLError {
-  const message = rule.code === 'LOCATION_CLOSED'
-    ? `Outside the opening hours of the location (${rule.ruleName})`
-    : rule.code === 'GAP_RULE' ? `Rule "${rule.ruleName}" keeps this time clear` : `Limit "${rule.ruleName}" is reached for this time`;
-  return bookingError(message, rule.code, alternatives, { ruleId: rule.ruleId });
+  return bookingError(ruleReason(rule, isoOf).message, rule.code, alternatives, { ruleId: rule.ruleId });
 }
 
 interface DbError {
@@ -281,13 +292,7 @@ async function book(
     return { bookingId: row.booking_id, replayed: row.replayed, serviceId: args.serviceId, start: isoOf(args.start), end: isoOf(args.slot.end), status: row.status };
   } catch (error) {
     await db.query({ text: 'rollback to savepoint book_attempt' });
-    const dbError = error as DbError;
-    const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : dbError.code === 'HLDEX' ? 'HOLD_EXPIRED' : RULE_ERRORS[dbError.code ?? ''];
-    if (code) {
-      const extra = RULE_ERRORS[dbError.code ?? ''] && dbError.detail ? { ruleId: dbError.detail } : {};
-      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, args.serviceId, args.start, args.holdToken), extra);
-    }
-    throw error;
+    throw (await refusal(error, () => alternativesNear(db, holds, scope, args.serviceId, args.start, args.holdToken))) ?? error;
   }
 }
 
@@ -422,13 +427,7 @@ export async function rescheduleBooking(
     await db.query({ text: 'release savepoint reschedule_attempt' });
   } catch (error) {
     await db.query({ text: 'rollback to savepoint reschedule_attempt' });
-    const dbError = error as DbError;
-    const code = dbError.code === 'SLTKN' ? 'SLOT_TAKEN' : RULE_ERRORS[dbError.code ?? ''];
-    if (code) {
-      const extra = RULE_ERRORS[dbError.code ?? ''] && dbError.detail ? { ruleId: dbError.detail } : {};
-      throw bookingError(dbError.message ?? code, code, await alternativesNear(db, holds, scope, serviceId, start, null), extra);
-    }
-    throw error;
+    throw (await refusal(error, () => alternativesNear(db, holds, scope, serviceId, start, null))) ?? error;
   }
   const end = start + context.service.durationMinutes * MINUTE;
   return labelled(db, { bookingId: args.bookingId, replayed: false, serviceId, start: isoOf(start), end: isoOf(end), status: rows[0]!.status }, args.timeZone);
