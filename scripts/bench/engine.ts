@@ -14,6 +14,7 @@ import { wallClockStarts } from '../../server/src/engine/grid.ts';
 import { IntervalSet, IntervalTree, type Interval } from '../../server/src/engine/intervals.ts';
 import { findSlotsByBruteForce } from '../../server/src/engine/reference.ts';
 import { findSlots, type ResourceAvailability, type SearchInput } from '../../server/src/engine/search.ts';
+import { random } from '../lib/random.ts'; // seeded, so every run measures the same dataset
 
 const MINUTE = 60_000;
 const ZONE = 'America/Chicago';
@@ -23,18 +24,6 @@ const ALLOCATIONS = 20_000;
 const WINDOW = { from: Temporal.PlainDate.from('2025-03-06'), days: 7 };
 const RUNS = { engine: 1000, engineWarmup: 100, reference: 3 };
 const GOAL = { p95Ms: 10, speedup: 100 };
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same dataset. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

@@ -3,6 +3,7 @@
 // rule, approval, cut-offs, customer limits, and a randomised parity check between search and booking.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { random } from '../../scripts/lib/random.ts';
 import { startTestApi, type GraphQLResponse, type TestApi } from '../helpers/api.ts';
 
 const db = inject('db');
@@ -314,17 +315,6 @@ describe('parity between search and confirmation', () => {
     LOCATION_CLOSED: ['LOCATION_CLOSED'],
     SLOT_TAKEN: ['BOOKED', 'BUFFER', 'OUTSIDE_WORKING_HOURS', 'OVERRIDE', 'RESOURCE_CONFLICT', 'NO_CANDIDATE'],
   };
-  function random(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-    };
-  }
-
   const seen = new Set<string>();
   it.each([1, 2, 3, 4])('seed %i', async (seed) => {
     await reset();
